@@ -1,0 +1,186 @@
+{{/* vim: set filetype=mustache: */}}
+
+{{- define "creditloop.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "creditloop.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "creditloop.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Common labels (add component separately). */}}
+{{- define "creditloop.labels" -}}
+helm.sh/chart: {{ include "creditloop.chart" . }}
+{{ include "creditloop.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: creditloop
+{{- end }}
+
+{{- define "creditloop.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "creditloop.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "creditloop.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "creditloop.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "creditloop.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{- define "creditloop.devSecretName" -}}
+{{- printf "%s-dev" (include "creditloop.fullname" .) }}
+{{- end }}
+
+{{/*
+Secret reference for one setting: returns "name/key", or "" when the setting is not configured.
+Usage: include "creditloop.secretRef" (dict "root" . "ref" .Values.database "dev" .Values.devSecret.databaseUrl)
+*/}}
+{{- define "creditloop.secretRef" -}}
+{{- if .ref.existingSecret -}}
+{{- printf "%s/%s" .ref.existingSecret .ref.key }}
+{{- else if and .root.Values.devSecret.create .dev -}}
+{{- printf "%s/%s" (include "creditloop.devSecretName" .root) .ref.key }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when an external (PostgreSQL) database is configured by Secret. */}}
+{{- define "creditloop.externalDatabase" -}}
+{{- if include "creditloop.secretRef" (dict "root" . "ref" .Values.database "dev" .Values.devSecret.databaseUrl) }}true{{ end }}
+{{- end }}
+
+{{/* "true" when the migration hook Job runs (and servers start with --no-migrate). */}}
+{{- define "creditloop.migrationJob" -}}
+{{- if and .Values.migrations.enabled (include "creditloop.externalDatabase" .) }}true{{ end }}
+{{- end }}
+
+{{/* Fail early on combinations that cannot work. */}}
+{{- define "creditloop.validate" -}}
+{{- if not (include "creditloop.externalDatabase" .) }}
+{{- if or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled .Values.workers.separate }}
+{{- fail "SQLite (no database.existingSecret) runs in one pod only: set database.existingSecret to a Secret with a PostgreSQL URL, or use replicaCount=1, autoscaling.enabled=false, workers.separate=false" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Non-secret settings as a flat map of env name -> string. Used by the ConfigMap (web and
+worker pods) and inlined into the migration Job (a pre-install hook cannot rely on the ConfigMap).
+*/}}
+{{- define "creditloop.configEnv" -}}
+{{- $c := .Values.config -}}
+{{- $env := dict
+  "CREDITLOOP_LISTEN" "0.0.0.0:8080"
+  "CREDITLOOP_DATA_DIR" "/app/data"
+  "CREDITLOOP_FRONTEND_DIR" "/app/frontend/dist"
+-}}
+{{- if not (include "creditloop.externalDatabase" .) }}
+{{- $_ := set $env "CREDITLOOP_DATABASE_URL" "sqlite:///app/data/creditloop.db?mode=rwc" }}
+{{- end }}
+{{- $keys := dict
+  "mode" "CREDITLOOP_MODE"
+  "logFormat" "CREDITLOOP_LOG_FORMAT"
+  "logLevel" "CREDITLOOP_LOG_LEVEL"
+  "dbPoolMax" "CREDITLOOP_DB_POOL_MAX"
+  "sessionIdleMinutes" "CREDITLOOP_SESSION_IDLE_MINUTES"
+  "sessionAbsoluteHours" "CREDITLOOP_SESSION_ABSOLUTE_HOURS"
+  "mailFrom" "CREDITLOOP_MAIL_FROM"
+  "rateLimitPerIpPerMinute" "CREDITLOOP_RATE_LIMIT_PER_IP_PER_MINUTE"
+  "rateLimitPerKeyPerMinute" "CREDITLOOP_RATE_LIMIT_PER_KEY_PER_MINUTE"
+  "otelEndpoint" "CREDITLOOP_OTEL_ENDPOINT"
+-}}
+{{- range $k, $envName := $keys }}
+{{- $v := index $c $k }}
+{{- if and (not (kindIs "invalid" $v)) (ne (toString $v) "") }}
+{{- $_ := set $env $envName (toString $v) }}
+{{- end }}
+{{- end }}
+{{- if $c.corsOrigins }}
+{{- $_ := set $env "CREDITLOOP_CORS_ORIGINS" (join "," $c.corsOrigins) }}
+{{- end }}
+{{- range $k, $v := .Values.extraConfig }}
+{{- $_ := set $env $k (toString $v) }}
+{{- end }}
+{{- toYaml $env }}
+{{- end }}
+
+{{/* Secret-backed env entries (valueFrom.secretKeyRef only; values are never inlined). */}}
+{{- define "creditloop.secretEnv" -}}
+{{- $items := list
+  (list "CREDITLOOP_DATABASE_URL" .Values.database .Values.devSecret.databaseUrl)
+  (list "CREDITLOOP_SMTP_URL" .Values.smtp .Values.devSecret.smtpUrl)
+  (list "CREDITLOOP_SESSION_KEY" .Values.sessionKey .Values.devSecret.sessionKey)
+-}}
+{{- range $items }}
+{{- $ref := include "creditloop.secretRef" (dict "root" $ "ref" (index . 1) "dev" (index . 2)) }}
+{{- if $ref }}
+{{- $parts := splitList "/" $ref }}
+- name: {{ index . 0 }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ index $parts 0 | quote }}
+      key: {{ index $parts 1 | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Container env for a creditloop pod. Arg: dict "root" $ "workers" "true"|"false"|"" ("" = leave config.workers).
+*/}}
+{{- define "creditloop.containerEnv" -}}
+{{- $root := .root -}}
+env:
+  {{- if .workers }}
+  - name: CREDITLOOP_WORKERS
+    value: {{ .workers | quote }}
+  {{- else }}
+  - name: CREDITLOOP_WORKERS
+    value: {{ $root.Values.config.workers | toString | quote }}
+  {{- end }}
+  {{- with (include "creditloop.secretEnv" $root | trim) }}
+  {{- . | nindent 2 }}
+  {{- end }}
+  {{- with $root.Values.extraEnv }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end }}
+
+{{/* Volumes shared by creditloop pods: writable /tmp and data dir on a read-only root. */}}
+{{- define "creditloop.volumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+- name: data
+  emptyDir:
+    sizeLimit: {{ .Values.dataSizeLimit }}
+{{- end }}
+
+{{- define "creditloop.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+- name: data
+  mountPath: /app/data
+{{- end }}
