@@ -59,7 +59,7 @@ must_fail() {
 }
 
 # ------------------------------------------------------------------ lint
-SEP_ARGS=(-f "$PROD_VALUES" --set workers.separate=true)
+SEP_ARGS=(-f "$PROD_VALUES" --set workers.separate=true --set migrations.database.existingSecret=creditloop-migrate)
 DEV_ARGS=(--set devSecret.create=true --set devSecret.databaseUrl=postgres://dev:dev@postgres:5432/creditloop
           --set devSecret.sessionKey=dev-only-session-key)
 step "helm lint --strict (default values)" "$HELM" lint --strict "$CHART"

@@ -6,6 +6,7 @@ DIR holds the rendered scenarios written by scripts/helm-check.sh:
   default.yaml  default values (SQLite evaluation install)
   prod.yaml     values-production.yaml
   sep.yaml      values-production.yaml + workers.separate=true
+                + migrations.database.existingSecret=creditloop-migrate
   dev.yaml      default values + devSecret.create=true (PostgreSQL URL from the dev Secret)
 Prints one line per check: "ok - NAME" or "not ok - NAME: REASON". Exit 1 if any failed.
 """
@@ -60,6 +61,9 @@ def pod_spec(obj):
 
 
 def env_of(container):
+    names = [e["name"] for e in container.get("env", [])]
+    dup = {n for n in names if names.count(n) > 1}
+    assert not dup, f"{container['name']}: duplicate env names {sorted(dup)}"
     return {e["name"]: e for e in container.get("env", [])}
 
 
@@ -144,6 +148,7 @@ def assert_workloads(docs):
             assert_resources(c)
             assert_writable_dirs(spec, c)
             assert c["args"][0] == "serve", f"{c['name']}: args {c['args']}"
+            env_of(c)  # no duplicate names
             assert any(ef.get("configMapRef") for ef in c.get("envFrom", [])), "ConfigMap not in envFrom"
         ann = d["spec"]["template"]["metadata"].get("annotations", {})
         assert re.fullmatch(r"[0-9a-f]{64}", ann.get("checksum/config", "")), "checksum/config annotation"
@@ -315,6 +320,15 @@ def main(d):
         pm = [m for m in of_kind(sep, "PodMonitor")]
         assert len(pm) == 1 and selects(pm[0]["spec"]["selector"]["matchLabels"],
                                         worker["spec"]["template"]["metadata"]["labels"]), "PodMonitor for workers"
+
+    @check("sep: migrations.database overrides the database URL for the Job only")
+    def _():
+        job = one(sep, "Job")
+        ref = env_of(pod_spec(job)["containers"][0])["CREDITLOOP_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "creditloop-migrate", "key": "migrate-database-url"}, ref
+        for d in of_kind(sep, "Deployment"):
+            ref = env_of(pod_spec(d)["containers"][0])["CREDITLOOP_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+            assert ref == {"name": "creditloop-secrets", "key": "database-url"}, ref
 
     @check("sep: one config checksum shared by web and worker pods; changes with the ConfigMap")
     def _():

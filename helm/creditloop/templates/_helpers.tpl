@@ -127,15 +127,24 @@ worker pods) and inlined into the migration Job (a pre-install hook cannot rely 
 {{- toYaml $env }}
 {{- end }}
 
-{{/* Secret-backed env entries (valueFrom.secretKeyRef only; values are never inlined). */}}
+{{/*
+Secret-backed env entries (valueFrom.secretKeyRef only; values are never inlined).
+Arg: dict "root" $ "migrate" bool (migrate: the migration Job's database override applies).
+*/}}
 {{- define "creditloop.secretEnv" -}}
+{{- $root := .root -}}
+{{- $v := $root.Values -}}
+{{- $db := $v.database -}}
+{{- if and .migrate $v.migrations.database.existingSecret }}
+{{- $db = $v.migrations.database -}}
+{{- end }}
 {{- $items := list
-  (list "CREDITLOOP_DATABASE_URL" .Values.database .Values.devSecret.databaseUrl)
-  (list "CREDITLOOP_SMTP_URL" .Values.smtp .Values.devSecret.smtpUrl)
-  (list "CREDITLOOP_SESSION_KEY" .Values.sessionKey .Values.devSecret.sessionKey)
+  (list "CREDITLOOP_DATABASE_URL" $db $v.devSecret.databaseUrl)
+  (list "CREDITLOOP_SMTP_URL" $v.smtp $v.devSecret.smtpUrl)
+  (list "CREDITLOOP_SESSION_KEY" $v.sessionKey $v.devSecret.sessionKey)
 -}}
 {{- range $items }}
-{{- $ref := include "creditloop.secretRef" (dict "root" $ "ref" (index . 1) "dev" (index . 2)) }}
+{{- $ref := include "creditloop.secretRef" (dict "root" $root "ref" (index . 1) "dev" (index . 2)) }}
 {{- if $ref }}
 {{- $parts := splitList "/" $ref }}
 - name: {{ index . 0 }}
@@ -160,7 +169,7 @@ env:
   - name: CREDITLOOP_WORKERS
     value: {{ $root.Values.config.workers | toString | quote }}
   {{- end }}
-  {{- with (include "creditloop.secretEnv" $root | trim) }}
+  {{- with (include "creditloop.secretEnv" (dict "root" $root) | trim) }}
   {{- . | nindent 2 }}
   {{- end }}
   {{- with $root.Values.extraEnv }}
