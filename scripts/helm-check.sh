@@ -114,6 +114,7 @@ tpl() { "$HELM" template t "$CHART" "$@"; }
 must_fail "schema rejects unknown top-level value" tpl --set nosuchKey=1
 must_fail "schema rejects unknown config key" tpl --set config.nosuch=1
 must_fail "schema rejects readOnlyRootFilesystem=false" tpl --set securityContext.readOnlyRootFilesystem=false
+must_fail "schema rejects running as root (runAsUser=0)" tpl --set podSecurityContext.runAsUser=0
 must_fail "schema rejects config.mode outside development|production" tpl --set config.mode=prod
 must_fail "schema rejects a secret env name in extraConfig" tpl --set extraConfig.CREDITLOOP_DATABASE_URL=x
 must_fail "template refuses SQLite with several replicas" tpl --set replicaCount=3

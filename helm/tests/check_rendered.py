@@ -199,7 +199,11 @@ def assert_monitors(docs):
 
 
 def main(d):
-    default, prod, sep, dev = (load(d, s) for s in ("default", "prod", "sep", "dev"))
+    try:
+        default, prod, sep, dev = (load(d, s) for s in ("default", "prod", "sep", "dev"))
+    except (OSError, yaml.YAMLError) as e:
+        print(f"not ok - load rendered manifests: {type(e).__name__}: {e}".replace("\n", " "))
+        return 1
     scenarios = {"default": default, "prod": prod, "sep": sep, "dev": dev}
 
     for name, docs in scenarios.items():
