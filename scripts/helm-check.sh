@@ -73,6 +73,10 @@ step "helm template (default values)" render default
 step "helm template (values-production.yaml)" render prod -f "$PROD_VALUES"
 step "helm template (production + workers.separate)" render sep "${SEP_ARGS[@]}"
 step "helm template (devSecret)" render dev "${DEV_ARGS[@]}"
+# `helm template` skips NOTES.txt; a client-side dry-run install renders it (no cluster needed).
+notes() { "$HELM" install creditloop "$CHART" --namespace creditloop --dry-run=client "$@" | grep -q '^NOTES:'; }
+step "NOTES.txt renders (default values)" notes
+step "NOTES.txt renders (production + workers.separate)" notes "${SEP_ARGS[@]}"
 RENDERED=("$OUT/default.yaml" "$OUT/prod.yaml" "$OUT/sep.yaml" "$OUT/dev.yaml")
 
 # ------------------------------------------------------------------ kubernetes schemas
