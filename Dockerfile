@@ -41,10 +41,11 @@ RUN cargo chef prepare --recipe-path recipe.json
 
 FROM chef AS builder
 COPY --from=planner /src/recipe.json recipe.json
-# Dependencies only: this layer is reused until Cargo.toml/Cargo.lock change.
+# Dependencies only: this layer is reused until Cargo.toml/Cargo.lock change. (The lock file
+# is enforced by `cargo build --locked` below.)
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/usr/local/cargo/git,sharing=locked \
-    cargo chef cook --release --locked -p creditloop-server --recipe-path recipe.json
+    cargo chef cook --release -p creditloop-server --recipe-path recipe.json
 COPY Cargo.toml Cargo.lock ./
 COPY crates ./crates
 COPY migrations ./migrations
