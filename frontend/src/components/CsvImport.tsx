@@ -1,0 +1,187 @@
+import { useState } from 'react';
+import { Alert, Button, Descriptions, Flex, Progress, Result, Space, Steps, Table, Typography, Upload } from 'antd';
+import { InboxOutlined } from '@ant-design/icons';
+import { useI18n, type MessageKey } from '../i18n';
+import { commitImport, uploadImport, type ImportKind, type ImportReport } from '../api/rest';
+import { describeError } from '../api/errors';
+import { useIdempotencyKey } from '../lib/idempotency';
+import { formatMoney } from '../lib/money';
+
+const MONEY_VALUE = /^-?\d+\.\d{2}$/;
+const TOTAL_LABELS: Record<string, MessageKey> = { rows: 'import.rows', count: 'import.rows', amount: 'common.amount', total: 'common.amount' };
+
+export function TotalsView({ totals, rows }: { totals: ImportReport['totals']; rows: ImportReport['rows'] }) {
+  const { t } = useI18n();
+  const rowCount = Array.isArray(rows) ? rows.length : rows;
+  const entries = Object.entries(totals ?? {}).filter(([k]) => !(k === 'rows' || k === 'count'));
+  return (
+    <Descriptions bordered size="small" column={{ xs: 1, sm: 2, md: 3 }} title={t('import.totals')}>
+      <Descriptions.Item label={t('import.rows')}>{rowCount}</Descriptions.Item>
+      {entries.map(([k, v]) => (
+        <Descriptions.Item key={k} label={TOTAL_LABELS[k] ? t(TOTAL_LABELS[k]) : k}>
+          {typeof v === 'string' && MONEY_VALUE.test(v) ? <span className="money">{formatMoney(v)}</span> : String(v)}
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
+  );
+}
+
+function PreviewTable({ rows }: { rows: ImportReport['rows'] }) {
+  if (!Array.isArray(rows) || rows.length === 0) return null;
+  const columns = Object.keys(rows[0]).map((k) => ({
+    title: k,
+    dataIndex: k,
+    render: (v: unknown) => (typeof v === 'string' && MONEY_VALUE.test(v) && /amount|total/i.test(k) ? formatMoney(v) : v === null || v === undefined ? '—' : String(v)),
+  }));
+  return (
+    <Table
+      style={{ marginTop: 16 }}
+      size="small"
+      rowKey={(_, i) => String(i)}
+      dataSource={rows.slice(0, 200)}
+      columns={columns}
+      pagination={{ pageSize: 10, showSizeChanger: false }}
+      scroll={{ x: 'max-content' }}
+    />
+  );
+}
+
+/**
+ * Upload → per-row validation report → preview with totals → commit (all or nothing).
+ * Used for the roster and for CSV distributions.
+ */
+export default function CsvImport({ kind, header, onCommitted }: { kind: ImportKind; header: string; onCommitted?: () => void }) {
+  const { t } = useI18n();
+  const [step, setStep] = useState(0);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [busy, setBusy] = useState<'upload' | 'commit' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<Record<string, unknown> | null>(null);
+  const idem = useIdempotencyKey();
+
+  const reset = () => {
+    setStep(0);
+    setReport(null);
+    setError(null);
+    setResult(null);
+  };
+
+  const onFile = async (file: File) => {
+    setBusy('upload');
+    setError(null);
+    try {
+      const r = await uploadImport(kind, file);
+      setReport(r);
+      setStep(r.errors.length ? 1 : 2);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const commit = async () => {
+    if (!report) return;
+    setBusy('commit');
+    setError(null);
+    try {
+      const r = await commitImport(report.id, idem.key({ commit: report.id }));
+      idem.done();
+      setResult(r);
+      setStep(3);
+      onCommitted?.();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const err = error ? describeError(t, error) : null;
+  return (
+    <div data-testid={`csv-import-${kind}`}>
+      <Steps
+        current={step}
+        size="small"
+        style={{ marginBottom: 24 }}
+        items={[{ title: t('import.step.upload') }, { title: t('import.step.validate') }, { title: t('import.step.preview') }, { title: t('import.step.done') }]}
+        status={step === 1 ? 'error' : undefined}
+        responsive
+      />
+      {err && <Alert type="error" showIcon role="alert" message={err.title} description={err.detail} style={{ marginBottom: 16 }} />}
+      {step === 0 && (
+        <>
+          <Upload.Dragger
+            accept=".csv,text/csv"
+            multiple={false}
+            showUploadList={false}
+            disabled={!!busy}
+            beforeUpload={(file) => {
+              void onFile(file);
+              return false;
+            }}
+            aria-label={t('import.drop')}
+          >
+            <p className="ant-upload-drag-icon">
+              <InboxOutlined />
+            </p>
+            <p className="ant-upload-text">{t('import.drop')}</p>
+            <p className="ant-upload-hint">{t('import.dropHint')}</p>
+          </Upload.Dragger>
+          {busy === 'upload' && (
+            <Flex vertical align="center" style={{ marginTop: 16 }} role="status">
+              <Progress percent={99} status="active" showInfo={false} style={{ maxWidth: 320 }} />
+              <Typography.Text type="secondary">{t('import.uploading')}</Typography.Text>
+            </Flex>
+          )}
+          <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
+            {t('import.template')}：<Typography.Text code copyable>{header}</Typography.Text>
+          </Typography.Paragraph>
+        </>
+      )}
+      {step === 1 && report && (
+        <>
+          <Alert type="error" showIcon message={t('import.errorsTitle', { count: report.errors.length })} style={{ marginBottom: 16 }} />
+          <Table
+            size="small"
+            rowKey={(r, i) => `${r.row}-${r.column}-${i}`}
+            dataSource={report.errors}
+            pagination={{ pageSize: 20, showSizeChanger: false }}
+            columns={[
+              { title: t('import.row'), dataIndex: 'row', width: 80 },
+              { title: t('import.column'), dataIndex: 'column', width: 160, render: (v) => v ?? '—' },
+              { title: t('import.message'), dataIndex: 'message' },
+            ]}
+            data-testid="import-errors"
+          />
+          <Button style={{ marginTop: 16 }} onClick={reset}>
+            {t('import.reupload')}
+          </Button>
+        </>
+      )}
+      {step === 2 && report && (
+        <>
+          <Alert type="success" showIcon message={t('import.noErrors', { rows: Array.isArray(report.rows) ? report.rows.length : report.rows })} style={{ marginBottom: 16 }} />
+          <TotalsView totals={report.totals} rows={report.rows} />
+          <PreviewTable rows={report.rows} />
+          <Space style={{ marginTop: 16 }}>
+            <Button onClick={reset} disabled={!!busy}>
+              {t('import.reupload')}
+            </Button>
+            <Button type="primary" onClick={commit} loading={busy === 'commit'} data-testid="import-commit">
+              {busy === 'commit' ? t('import.committing') : t('import.commit')}
+            </Button>
+          </Space>
+        </>
+      )}
+      {step === 3 && report && (
+        <Result
+          status="success"
+          title={t('import.committed')}
+          subTitle={<TotalsView totals={(result && typeof result === 'object' && Object.keys(result).length ? (result as Record<string, string | number>) : report.totals)} rows={report.rows} />}
+          extra={<Button onClick={reset}>{t('import.again')}</Button>}
+        />
+      )}
+    </div>
+  );
+}

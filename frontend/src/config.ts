@@ -1,0 +1,6 @@
+/** Client-side display settings (not policy: the server enforces every limit). */
+export const LOW_POOL_THRESHOLD = '1000.00';
+export const LOW_FUNDING_THRESHOLD = '1000.00';
+export const DASHBOARD_DAYS = 30;
+export const DASHBOARD_ENTRY_LIMIT = 200;
+export const PAGE_SIZE = 20;

@@ -1,0 +1,332 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Viewer {\n    viewer {\n      csrfToken\n      permissions\n      user { id email name roles status phone department employeeNo locale }\n      apiKey { id name }\n      tenant { id name slug timezone }\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { csrfToken expiresAt user { id name } }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Logout { logout }\n": typeof types.LogoutDocument,
+    "\n  mutation ChangePassword($current: String!, $new: String!) { changePassword(current: $current, new: $new) }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation AcceptInvitation($token: String!, $password: String!) {\n    acceptInvitation(token: $token, password: $password) { csrfToken expiresAt user { id name } }\n  }\n": typeof types.AcceptInvitationDocument,
+    "\n  query TenantBalances {\n    tenant { id balances { funding pool granted payout } }\n  }\n": typeof types.TenantBalancesDocument,
+    "\n  query Policy {\n    tenant {\n      id\n      policy {\n        topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap\n        purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes\n        recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate\n      }\n    }\n  }\n": typeof types.PolicyDocument,
+    "\n  mutation UpdatePolicy($input: PolicyInput!) {\n    updatePolicy(input: $input) {\n      topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap\n      purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes\n      recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate\n    }\n  }\n": typeof types.UpdatePolicyDocument,
+    "\n  query Users($first: Int, $after: String, $filter: UserFilter) {\n    users(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node {\n          id email name roles status employeeNo phone department costCenter createdAt lastLoginAt\n          wallet { accountId balance available nextExpiry }\n        }\n      }\n    }\n  }\n": typeof types.UsersDocument,
+    "\n  query UserDetail($id: ID!, $first: Int, $after: String) {\n    user(id: $id) {\n      id email name roles status employeeNo phone department costCenter locale createdAt lastLoginAt\n      wallet {\n        accountId balance available held nextExpiry nextExpiryAmount\n        lots(includeEmpty: true) { id original remaining held expiresAt createdAt memo expired }\n        entries(first: $first, after: $after) {\n          totalCount\n          pageInfo { hasNextPage endCursor }\n          edges { cursor node { id template status memo amount createdAt createdBy batchId } }\n        }\n      }\n    }\n  }\n": typeof types.UserDetailDocument,
+    "\n  mutation InviteUser($input: InviteUserInput!) {\n    inviteUser(input: $input) { id email name roles status }\n  }\n": typeof types.InviteUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) { id name phone department costCenter locale }\n  }\n": typeof types.UpdateUserDocument,
+    "\n  mutation SetUserRoles($id: ID!, $roles: [Role!]!) {\n    setUserRoles(id: $id, roles: $roles) { id roles }\n  }\n": typeof types.SetUserRolesDocument,
+    "\n  mutation DeactivateUser($id: ID!, $idempotencyKey: String!) {\n    deactivateUser(id: $id, idempotencyKey: $idempotencyKey) { id status wallet { balance } }\n  }\n": typeof types.DeactivateUserDocument,
+    "\n  query Entries($first: Int, $after: String, $filter: EntryFilter) {\n    entries(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node {\n          id template status memo amount createdAt postedAt voidedAt createdBy batchId reversesId reversedById idempotencyKey\n          postings { asset amount account { id name kind } }\n        }\n      }\n    }\n  }\n": typeof types.EntriesDocument,
+    "\n  query Accounts($first: Int, $after: String, $kind: AccountKind) {\n    accounts(first: $first, after: $after, kind: $kind) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id kind asset owner name posted pendingOut pendingIn available } }\n    }\n  }\n": typeof types.AccountsDocument,
+    "\n  mutation Fund($input: FundInput!) { fund(input: $input) { id amount status createdAt } }\n": typeof types.FundDocument,
+    "\n  mutation Grant($input: GrantInput!) {\n    grant(input: $input) { entry { id amount status } lot { id remaining expiresAt } }\n  }\n": typeof types.GrantDocument,
+    "\n  mutation GrantBatch($input: BatchGrantInput!) { grantBatch(input: $input) { batchId count total } }\n": typeof types.GrantBatchDocument,
+    "\n  mutation ReverseEntry($id: ID!, $reason: String!, $idempotencyKey: String!) {\n    reverseEntry(id: $id, reason: $reason, idempotencyKey: $idempotencyKey) { id status reversesId }\n  }\n": typeof types.ReverseEntryDocument,
+    "\n  query AuditLog($first: Int, $after: String, $filter: AuditFilter) {\n    auditLog(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id seq at actor action target outcome ip details hash } }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  query Verify {\n    verify { ok checkedAt entriesChecked auditEventsChecked violations { check detail } }\n  }\n": typeof types.VerifyDocument,
+    "\n  query ApiKeys { apiKeys { id name prefix roles createdAt lastUsedAt revokedAt } }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $roles: [Role!]!) {\n    createApiKey(name: $name, roles: $roles) { secret apiKey { id name prefix roles createdAt } }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query OperatorOf($phone: String!) { operatorOf(phone: $phone) { operator phone } }\n": typeof types.OperatorOfDocument,
+    "\n  query MyWallet($first: Int, $after: String) {\n    myWallet {\n      accountId balance available held nextExpiry nextExpiryAmount\n      lots { id original remaining held expiresAt createdAt memo expired }\n      entries(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { cursor node { id template status memo amount createdAt } }\n      }\n    }\n  }\n": typeof types.MyWalletDocument,
+    "\n  query PurchaseOrders($first: Int, $after: String, $status: PurchaseStatus) {\n    purchaseOrders(first: $first, after: $after, status: $status) {\n      id faceValue price supplier status reason createdAt decidedAt\n      requestedBy { id name } decidedBy { id name } entry { id }\n    }\n  }\n": typeof types.PurchaseOrdersDocument,
+    "\n  mutation RequestPurchase($faceValue: Money!, $price: Money!, $supplier: String!, $idempotencyKey: String!) {\n    requestPurchase(faceValue: $faceValue, price: $price, supplier: $supplier, idempotencyKey: $idempotencyKey) { id status }\n  }\n": typeof types.RequestPurchaseDocument,
+    "\n  mutation ApprovePurchase($id: ID!, $idempotencyKey: String!) {\n    approvePurchase(id: $id, idempotencyKey: $idempotencyKey) { id status decidedAt }\n  }\n": typeof types.ApprovePurchaseDocument,
+    "\n  mutation RejectPurchase($id: ID!, $reason: String!) { rejectPurchase(id: $id, reason: $reason) { id status reason } }\n": typeof types.RejectPurchaseDocument,
+    "\n  query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {\n    topups(first: $first, after: $after, userId: $userId, status: $status) {\n      id phone operator amount status failureReason createdAt completedAt user { id name }\n    }\n  }\n": typeof types.TopupsDocument,
+    "\n  query MyTopups($first: Int, $after: String) {\n    myTopups(first: $first, after: $after) { id phone operator amount status failureReason createdAt completedAt }\n  }\n": typeof types.MyTopupsDocument,
+    "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek runAt target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt\n      runs { id period startedAt finishedAt count total status }\n    }\n  }\n": typeof types.SchedulesDocument,
+    "\n  mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { id name } }\n": typeof types.CreateScheduleDocument,
+    "\n  mutation SetSchedulePaused($id: ID!, $paused: Boolean!) { setSchedulePaused(id: $id, paused: $paused) { id paused nextRunAt } }\n": typeof types.SetSchedulePausedDocument,
+    "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n": typeof types.RequestTopupCodeDocument,
+    "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status failureReason createdAt\n    }\n  }\n": typeof types.TopupDocument,
+    "\n  query Recycles {\n    recycles { id faceValue rate fee net status settleAfter settledAt voucher { number issuedAt } }\n  }\n": typeof types.RecyclesDocument,
+    "\n  mutation QuoteRecycle($faceValue: Money!) { quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net expiresAt } }\n": typeof types.QuoteRecycleDocument,
+    "\n  mutation ConfirmRecycle($quoteId: ID!, $idempotencyKey: String!) {\n    confirmRecycle(quoteId: $quoteId, idempotencyKey: $idempotencyKey) { id status net settleAfter }\n  }\n": typeof types.ConfirmRecycleDocument,
+    "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified } }\n": typeof types.VoucherDocument,
+    "\n  query ReviewQueue {\n    reviewQueue {\n      id kind reason createdAt\n      topup { id phone operator amount user { id name } }\n      recycle { id faceValue net }\n      cashout { id credit cash user { id name } }\n    }\n  }\n": typeof types.ReviewQueueDocument,
+    "\n  mutation ApproveReview($id: ID!) { approveReview(id: $id) { id } }\n": typeof types.ApproveReviewDocument,
+    "\n  mutation RejectReview($id: ID!, $reason: String!) { rejectReview(id: $id, reason: $reason) { id } }\n": typeof types.RejectReviewDocument,
+    "\n  query Disputes($status: DisputeStatus) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n": typeof types.DisputesDocument,
+    "\n  mutation OpenDispute($topupId: ID!, $reason: String!) { openDispute(topupId: $topupId, reason: $reason) { id status } }\n": typeof types.OpenDisputeDocument,
+    "\n  mutation ResolveDispute($id: ID!, $refund: Boolean!, $resolution: String!, $idempotencyKey: String!) {\n    resolveDispute(id: $id, refund: $refund, resolution: $resolution, idempotencyKey: $idempotencyKey) { id status resolution }\n  }\n": typeof types.ResolveDisputeDocument,
+    "\n  query Cashouts($status: String) {\n    cashouts(status: $status) { id credit rate cash status createdAt paidAt user { id name employeeNo } }\n  }\n": typeof types.CashoutsDocument,
+    "\n  mutation Cashout($amount: Money!, $idempotencyKey: String!) {\n    cashout(amount: $amount, idempotencyKey: $idempotencyKey) { id credit rate cash status }\n  }\n": typeof types.CashoutDocument,
+    "\n  mutation MarkCashoutPaid($id: ID!) { markCashoutPaid(id: $id) { id status paidAt } }\n": typeof types.MarkCashoutPaidDocument,
+};
+const documents: Documents = {
+    "\n  query Viewer {\n    viewer {\n      csrfToken\n      permissions\n      user { id email name roles status phone department employeeNo locale }\n      apiKey { id name }\n      tenant { id name slug timezone }\n    }\n  }\n": types.ViewerDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { csrfToken expiresAt user { id name } }\n  }\n": types.LoginDocument,
+    "\n  mutation Logout { logout }\n": types.LogoutDocument,
+    "\n  mutation ChangePassword($current: String!, $new: String!) { changePassword(current: $current, new: $new) }\n": types.ChangePasswordDocument,
+    "\n  mutation AcceptInvitation($token: String!, $password: String!) {\n    acceptInvitation(token: $token, password: $password) { csrfToken expiresAt user { id name } }\n  }\n": types.AcceptInvitationDocument,
+    "\n  query TenantBalances {\n    tenant { id balances { funding pool granted payout } }\n  }\n": types.TenantBalancesDocument,
+    "\n  query Policy {\n    tenant {\n      id\n      policy {\n        topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap\n        purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes\n        recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate\n      }\n    }\n  }\n": types.PolicyDocument,
+    "\n  mutation UpdatePolicy($input: PolicyInput!) {\n    updatePolicy(input: $input) {\n      topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap\n      purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes\n      recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate\n    }\n  }\n": types.UpdatePolicyDocument,
+    "\n  query Users($first: Int, $after: String, $filter: UserFilter) {\n    users(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node {\n          id email name roles status employeeNo phone department costCenter createdAt lastLoginAt\n          wallet { accountId balance available nextExpiry }\n        }\n      }\n    }\n  }\n": types.UsersDocument,
+    "\n  query UserDetail($id: ID!, $first: Int, $after: String) {\n    user(id: $id) {\n      id email name roles status employeeNo phone department costCenter locale createdAt lastLoginAt\n      wallet {\n        accountId balance available held nextExpiry nextExpiryAmount\n        lots(includeEmpty: true) { id original remaining held expiresAt createdAt memo expired }\n        entries(first: $first, after: $after) {\n          totalCount\n          pageInfo { hasNextPage endCursor }\n          edges { cursor node { id template status memo amount createdAt createdBy batchId } }\n        }\n      }\n    }\n  }\n": types.UserDetailDocument,
+    "\n  mutation InviteUser($input: InviteUserInput!) {\n    inviteUser(input: $input) { id email name roles status }\n  }\n": types.InviteUserDocument,
+    "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) { id name phone department costCenter locale }\n  }\n": types.UpdateUserDocument,
+    "\n  mutation SetUserRoles($id: ID!, $roles: [Role!]!) {\n    setUserRoles(id: $id, roles: $roles) { id roles }\n  }\n": types.SetUserRolesDocument,
+    "\n  mutation DeactivateUser($id: ID!, $idempotencyKey: String!) {\n    deactivateUser(id: $id, idempotencyKey: $idempotencyKey) { id status wallet { balance } }\n  }\n": types.DeactivateUserDocument,
+    "\n  query Entries($first: Int, $after: String, $filter: EntryFilter) {\n    entries(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node {\n          id template status memo amount createdAt postedAt voidedAt createdBy batchId reversesId reversedById idempotencyKey\n          postings { asset amount account { id name kind } }\n        }\n      }\n    }\n  }\n": types.EntriesDocument,
+    "\n  query Accounts($first: Int, $after: String, $kind: AccountKind) {\n    accounts(first: $first, after: $after, kind: $kind) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id kind asset owner name posted pendingOut pendingIn available } }\n    }\n  }\n": types.AccountsDocument,
+    "\n  mutation Fund($input: FundInput!) { fund(input: $input) { id amount status createdAt } }\n": types.FundDocument,
+    "\n  mutation Grant($input: GrantInput!) {\n    grant(input: $input) { entry { id amount status } lot { id remaining expiresAt } }\n  }\n": types.GrantDocument,
+    "\n  mutation GrantBatch($input: BatchGrantInput!) { grantBatch(input: $input) { batchId count total } }\n": types.GrantBatchDocument,
+    "\n  mutation ReverseEntry($id: ID!, $reason: String!, $idempotencyKey: String!) {\n    reverseEntry(id: $id, reason: $reason, idempotencyKey: $idempotencyKey) { id status reversesId }\n  }\n": types.ReverseEntryDocument,
+    "\n  query AuditLog($first: Int, $after: String, $filter: AuditFilter) {\n    auditLog(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id seq at actor action target outcome ip details hash } }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  query Verify {\n    verify { ok checkedAt entriesChecked auditEventsChecked violations { check detail } }\n  }\n": types.VerifyDocument,
+    "\n  query ApiKeys { apiKeys { id name prefix roles createdAt lastUsedAt revokedAt } }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $roles: [Role!]!) {\n    createApiKey(name: $name, roles: $roles) { secret apiKey { id name prefix roles createdAt } }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }\n": types.RevokeApiKeyDocument,
+    "\n  query OperatorOf($phone: String!) { operatorOf(phone: $phone) { operator phone } }\n": types.OperatorOfDocument,
+    "\n  query MyWallet($first: Int, $after: String) {\n    myWallet {\n      accountId balance available held nextExpiry nextExpiryAmount\n      lots { id original remaining held expiresAt createdAt memo expired }\n      entries(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { cursor node { id template status memo amount createdAt } }\n      }\n    }\n  }\n": types.MyWalletDocument,
+    "\n  query PurchaseOrders($first: Int, $after: String, $status: PurchaseStatus) {\n    purchaseOrders(first: $first, after: $after, status: $status) {\n      id faceValue price supplier status reason createdAt decidedAt\n      requestedBy { id name } decidedBy { id name } entry { id }\n    }\n  }\n": types.PurchaseOrdersDocument,
+    "\n  mutation RequestPurchase($faceValue: Money!, $price: Money!, $supplier: String!, $idempotencyKey: String!) {\n    requestPurchase(faceValue: $faceValue, price: $price, supplier: $supplier, idempotencyKey: $idempotencyKey) { id status }\n  }\n": types.RequestPurchaseDocument,
+    "\n  mutation ApprovePurchase($id: ID!, $idempotencyKey: String!) {\n    approvePurchase(id: $id, idempotencyKey: $idempotencyKey) { id status decidedAt }\n  }\n": types.ApprovePurchaseDocument,
+    "\n  mutation RejectPurchase($id: ID!, $reason: String!) { rejectPurchase(id: $id, reason: $reason) { id status reason } }\n": types.RejectPurchaseDocument,
+    "\n  query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {\n    topups(first: $first, after: $after, userId: $userId, status: $status) {\n      id phone operator amount status failureReason createdAt completedAt user { id name }\n    }\n  }\n": types.TopupsDocument,
+    "\n  query MyTopups($first: Int, $after: String) {\n    myTopups(first: $first, after: $after) { id phone operator amount status failureReason createdAt completedAt }\n  }\n": types.MyTopupsDocument,
+    "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek runAt target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt\n      runs { id period startedAt finishedAt count total status }\n    }\n  }\n": types.SchedulesDocument,
+    "\n  mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { id name } }\n": types.CreateScheduleDocument,
+    "\n  mutation SetSchedulePaused($id: ID!, $paused: Boolean!) { setSchedulePaused(id: $id, paused: $paused) { id paused nextRunAt } }\n": types.SetSchedulePausedDocument,
+    "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n": types.RequestTopupCodeDocument,
+    "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status failureReason createdAt\n    }\n  }\n": types.TopupDocument,
+    "\n  query Recycles {\n    recycles { id faceValue rate fee net status settleAfter settledAt voucher { number issuedAt } }\n  }\n": types.RecyclesDocument,
+    "\n  mutation QuoteRecycle($faceValue: Money!) { quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net expiresAt } }\n": types.QuoteRecycleDocument,
+    "\n  mutation ConfirmRecycle($quoteId: ID!, $idempotencyKey: String!) {\n    confirmRecycle(quoteId: $quoteId, idempotencyKey: $idempotencyKey) { id status net settleAfter }\n  }\n": types.ConfirmRecycleDocument,
+    "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified } }\n": types.VoucherDocument,
+    "\n  query ReviewQueue {\n    reviewQueue {\n      id kind reason createdAt\n      topup { id phone operator amount user { id name } }\n      recycle { id faceValue net }\n      cashout { id credit cash user { id name } }\n    }\n  }\n": types.ReviewQueueDocument,
+    "\n  mutation ApproveReview($id: ID!) { approveReview(id: $id) { id } }\n": types.ApproveReviewDocument,
+    "\n  mutation RejectReview($id: ID!, $reason: String!) { rejectReview(id: $id, reason: $reason) { id } }\n": types.RejectReviewDocument,
+    "\n  query Disputes($status: DisputeStatus) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n": types.DisputesDocument,
+    "\n  mutation OpenDispute($topupId: ID!, $reason: String!) { openDispute(topupId: $topupId, reason: $reason) { id status } }\n": types.OpenDisputeDocument,
+    "\n  mutation ResolveDispute($id: ID!, $refund: Boolean!, $resolution: String!, $idempotencyKey: String!) {\n    resolveDispute(id: $id, refund: $refund, resolution: $resolution, idempotencyKey: $idempotencyKey) { id status resolution }\n  }\n": types.ResolveDisputeDocument,
+    "\n  query Cashouts($status: String) {\n    cashouts(status: $status) { id credit rate cash status createdAt paidAt user { id name employeeNo } }\n  }\n": types.CashoutsDocument,
+    "\n  mutation Cashout($amount: Money!, $idempotencyKey: String!) {\n    cashout(amount: $amount, idempotencyKey: $idempotencyKey) { id credit rate cash status }\n  }\n": types.CashoutDocument,
+    "\n  mutation MarkCashoutPaid($id: ID!) { markCashoutPaid(id: $id) { id status paidAt } }\n": types.MarkCashoutPaidDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      csrfToken\n      permissions\n      user { id email name roles status phone department employeeNo locale }\n      apiKey { id name }\n      tenant { id name slug timezone }\n    }\n  }\n"): typeof import('./graphql').ViewerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { csrfToken expiresAt user { id name } }\n  }\n"): typeof import('./graphql').LoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout { logout }\n"): typeof import('./graphql').LogoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($current: String!, $new: String!) { changePassword(current: $current, new: $new) }\n"): typeof import('./graphql').ChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptInvitation($token: String!, $password: String!) {\n    acceptInvitation(token: $token, password: $password) { csrfToken expiresAt user { id name } }\n  }\n"): typeof import('./graphql').AcceptInvitationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantBalances {\n    tenant { id balances { funding pool granted payout } }\n  }\n"): typeof import('./graphql').TenantBalancesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Policy {\n    tenant {\n      id\n      policy {\n        topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap\n        purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes\n        recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate\n      }\n    }\n  }\n"): typeof import('./graphql').PolicyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdatePolicy($input: PolicyInput!) {\n    updatePolicy(input: $input) {\n      topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap\n      purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes\n      recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate\n    }\n  }\n"): typeof import('./graphql').UpdatePolicyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Users($first: Int, $after: String, $filter: UserFilter) {\n    users(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node {\n          id email name roles status employeeNo phone department costCenter createdAt lastLoginAt\n          wallet { accountId balance available nextExpiry }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').UsersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserDetail($id: ID!, $first: Int, $after: String) {\n    user(id: $id) {\n      id email name roles status employeeNo phone department costCenter locale createdAt lastLoginAt\n      wallet {\n        accountId balance available held nextExpiry nextExpiryAmount\n        lots(includeEmpty: true) { id original remaining held expiresAt createdAt memo expired }\n        entries(first: $first, after: $after) {\n          totalCount\n          pageInfo { hasNextPage endCursor }\n          edges { cursor node { id template status memo amount createdAt createdBy batchId } }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').UserDetailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InviteUser($input: InviteUserInput!) {\n    inviteUser(input: $input) { id email name roles status }\n  }\n"): typeof import('./graphql').InviteUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n    updateUser(id: $id, input: $input) { id name phone department costCenter locale }\n  }\n"): typeof import('./graphql').UpdateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUserRoles($id: ID!, $roles: [Role!]!) {\n    setUserRoles(id: $id, roles: $roles) { id roles }\n  }\n"): typeof import('./graphql').SetUserRolesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivateUser($id: ID!, $idempotencyKey: String!) {\n    deactivateUser(id: $id, idempotencyKey: $idempotencyKey) { id status wallet { balance } }\n  }\n"): typeof import('./graphql').DeactivateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Entries($first: Int, $after: String, $filter: EntryFilter) {\n    entries(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node {\n          id template status memo amount createdAt postedAt voidedAt createdBy batchId reversesId reversedById idempotencyKey\n          postings { asset amount account { id name kind } }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').EntriesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Accounts($first: Int, $after: String, $kind: AccountKind) {\n    accounts(first: $first, after: $after, kind: $kind) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id kind asset owner name posted pendingOut pendingIn available } }\n    }\n  }\n"): typeof import('./graphql').AccountsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Fund($input: FundInput!) { fund(input: $input) { id amount status createdAt } }\n"): typeof import('./graphql').FundDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Grant($input: GrantInput!) {\n    grant(input: $input) { entry { id amount status } lot { id remaining expiresAt } }\n  }\n"): typeof import('./graphql').GrantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GrantBatch($input: BatchGrantInput!) { grantBatch(input: $input) { batchId count total } }\n"): typeof import('./graphql').GrantBatchDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReverseEntry($id: ID!, $reason: String!, $idempotencyKey: String!) {\n    reverseEntry(id: $id, reason: $reason, idempotencyKey: $idempotencyKey) { id status reversesId }\n  }\n"): typeof import('./graphql').ReverseEntryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditLog($first: Int, $after: String, $filter: AuditFilter) {\n    auditLog(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id seq at actor action target outcome ip details hash } }\n    }\n  }\n"): typeof import('./graphql').AuditLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Verify {\n    verify { ok checkedAt entriesChecked auditEventsChecked violations { check detail } }\n  }\n"): typeof import('./graphql').VerifyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys { apiKeys { id name prefix roles createdAt lastUsedAt revokedAt } }\n"): typeof import('./graphql').ApiKeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($name: String!, $roles: [Role!]!) {\n    createApiKey(name: $name, roles: $roles) { secret apiKey { id name prefix roles createdAt } }\n  }\n"): typeof import('./graphql').CreateApiKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }\n"): typeof import('./graphql').RevokeApiKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperatorOf($phone: String!) { operatorOf(phone: $phone) { operator phone } }\n"): typeof import('./graphql').OperatorOfDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyWallet($first: Int, $after: String) {\n    myWallet {\n      accountId balance available held nextExpiry nextExpiryAmount\n      lots { id original remaining held expiresAt createdAt memo expired }\n      entries(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { cursor node { id template status memo amount createdAt } }\n      }\n    }\n  }\n"): typeof import('./graphql').MyWalletDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PurchaseOrders($first: Int, $after: String, $status: PurchaseStatus) {\n    purchaseOrders(first: $first, after: $after, status: $status) {\n      id faceValue price supplier status reason createdAt decidedAt\n      requestedBy { id name } decidedBy { id name } entry { id }\n    }\n  }\n"): typeof import('./graphql').PurchaseOrdersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPurchase($faceValue: Money!, $price: Money!, $supplier: String!, $idempotencyKey: String!) {\n    requestPurchase(faceValue: $faceValue, price: $price, supplier: $supplier, idempotencyKey: $idempotencyKey) { id status }\n  }\n"): typeof import('./graphql').RequestPurchaseDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApprovePurchase($id: ID!, $idempotencyKey: String!) {\n    approvePurchase(id: $id, idempotencyKey: $idempotencyKey) { id status decidedAt }\n  }\n"): typeof import('./graphql').ApprovePurchaseDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectPurchase($id: ID!, $reason: String!) { rejectPurchase(id: $id, reason: $reason) { id status reason } }\n"): typeof import('./graphql').RejectPurchaseDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {\n    topups(first: $first, after: $after, userId: $userId, status: $status) {\n      id phone operator amount status failureReason createdAt completedAt user { id name }\n    }\n  }\n"): typeof import('./graphql').TopupsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyTopups($first: Int, $after: String) {\n    myTopups(first: $first, after: $after) { id phone operator amount status failureReason createdAt completedAt }\n  }\n"): typeof import('./graphql').MyTopupsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek runAt target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt\n      runs { id period startedAt finishedAt count total status }\n    }\n  }\n"): typeof import('./graphql').SchedulesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { id name } }\n"): typeof import('./graphql').CreateScheduleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSchedulePaused($id: ID!, $paused: Boolean!) { setSchedulePaused(id: $id, paused: $paused) { id paused nextRunAt } }\n"): typeof import('./graphql').SetSchedulePausedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n"): typeof import('./graphql').RequestTopupCodeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status failureReason createdAt\n    }\n  }\n"): typeof import('./graphql').TopupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Recycles {\n    recycles { id faceValue rate fee net status settleAfter settledAt voucher { number issuedAt } }\n  }\n"): typeof import('./graphql').RecyclesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QuoteRecycle($faceValue: Money!) { quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net expiresAt } }\n"): typeof import('./graphql').QuoteRecycleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmRecycle($quoteId: ID!, $idempotencyKey: String!) {\n    confirmRecycle(quoteId: $quoteId, idempotencyKey: $idempotencyKey) { id status net settleAfter }\n  }\n"): typeof import('./graphql').ConfirmRecycleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified } }\n"): typeof import('./graphql').VoucherDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewQueue {\n    reviewQueue {\n      id kind reason createdAt\n      topup { id phone operator amount user { id name } }\n      recycle { id faceValue net }\n      cashout { id credit cash user { id name } }\n    }\n  }\n"): typeof import('./graphql').ReviewQueueDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveReview($id: ID!) { approveReview(id: $id) { id } }\n"): typeof import('./graphql').ApproveReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectReview($id: ID!, $reason: String!) { rejectReview(id: $id, reason: $reason) { id } }\n"): typeof import('./graphql').RejectReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Disputes($status: DisputeStatus) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n"): typeof import('./graphql').DisputesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OpenDispute($topupId: ID!, $reason: String!) { openDispute(topupId: $topupId, reason: $reason) { id status } }\n"): typeof import('./graphql').OpenDisputeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResolveDispute($id: ID!, $refund: Boolean!, $resolution: String!, $idempotencyKey: String!) {\n    resolveDispute(id: $id, refund: $refund, resolution: $resolution, idempotencyKey: $idempotencyKey) { id status resolution }\n  }\n"): typeof import('./graphql').ResolveDisputeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Cashouts($status: String) {\n    cashouts(status: $status) { id credit rate cash status createdAt paidAt user { id name employeeNo } }\n  }\n"): typeof import('./graphql').CashoutsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Cashout($amount: Money!, $idempotencyKey: String!) {\n    cashout(amount: $amount, idempotencyKey: $idempotencyKey) { id credit rate cash status }\n  }\n"): typeof import('./graphql').CashoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkCashoutPaid($id: ID!) { markCashoutPaid(id: $id) { id status paidAt } }\n"): typeof import('./graphql').MarkCashoutPaidDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

@@ -1,0 +1,2091 @@
+/* eslint-disable */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  DateTime: { input: string; output: string; }
+  Money: { input: string; output: string; }
+  Rate: { input: string; output: string; }
+};
+
+export type Account = {
+  asset: Asset;
+  available: Scalars['Money']['output'];
+  id: Scalars['ID']['output'];
+  kind: AccountKind;
+  name: Scalars['String']['output'];
+  owner?: Maybe<Scalars['String']['output']>;
+  pendingIn: Scalars['Money']['output'];
+  pendingOut: Scalars['Money']['output'];
+  posted: Scalars['Money']['output'];
+};
+
+export type AccountConnection = {
+  edges: Array<AccountEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AccountEdge = {
+  cursor: Scalars['String']['output'];
+  node: Account;
+};
+
+export type AccountKind =
+  | 'EXTERNAL'
+  | 'FEES'
+  | 'FUNDING'
+  | 'PAYOUT'
+  | 'POOL'
+  | 'WALLET';
+
+export type AllowanceRun = {
+  count: Scalars['Int']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  period: Scalars['String']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: Scalars['String']['output'];
+  total: Scalars['Money']['output'];
+};
+
+export type AllowanceSchedule = {
+  amount: Scalars['Money']['output'];
+  dayOfMonth?: Maybe<Scalars['Int']['output']>;
+  dayOfWeek?: Maybe<Scalars['Int']['output']>;
+  department?: Maybe<Scalars['String']['output']>;
+  employeeIds?: Maybe<Array<Scalars['ID']['output']>>;
+  expireAtPeriodEnd: Scalars['Boolean']['output'];
+  expiryDays?: Maybe<Scalars['Int']['output']>;
+  frequency: ScheduleFrequency;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  nextRunAt?: Maybe<Scalars['DateTime']['output']>;
+  paused: Scalars['Boolean']['output'];
+  runAt?: Maybe<Scalars['DateTime']['output']>;
+  runs: Array<AllowanceRun>;
+  target: ScheduleTarget;
+};
+
+export type ApiKey = {
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  prefix: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  roles: Array<Role>;
+};
+
+export type Asset =
+  | 'CASH'
+  | 'CREDIT';
+
+export type AuditEvent = {
+  action: Scalars['String']['output'];
+  actor: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  details?: Maybe<Scalars['String']['output']>;
+  hash: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  outcome: Scalars['String']['output'];
+  seq: Scalars['Int']['output'];
+  target?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEventConnection = {
+  edges: Array<AuditEventEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AuditEventEdge = {
+  cursor: Scalars['String']['output'];
+  node: AuditEvent;
+};
+
+export type AuditFilter = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type BatchGrantInput = {
+  expiresAt: Scalars['DateTime']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  items: Array<BatchGrantItem>;
+  memo?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type BatchGrantItem = {
+  amount: Scalars['Money']['input'];
+  employeeId: Scalars['ID']['input'];
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  memo?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type BatchGrantResult = {
+  batchId: Scalars['ID']['output'];
+  count: Scalars['Int']['output'];
+  total: Scalars['Money']['output'];
+};
+
+export type Cashout = {
+  cash: Scalars['Money']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  credit: Scalars['Money']['output'];
+  id: Scalars['ID']['output'];
+  paidAt?: Maybe<Scalars['DateTime']['output']>;
+  rate: Scalars['Rate']['output'];
+  status: Scalars['String']['output'];
+  user: User;
+};
+
+export type CreatedApiKey = {
+  apiKey: ApiKey;
+  secret: Scalars['String']['output'];
+};
+
+export type Dispute = {
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  resolution?: Maybe<Scalars['String']['output']>;
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: DisputeStatus;
+  topup: Topup;
+};
+
+export type DisputeStatus =
+  | 'OPEN'
+  | 'REFUNDED'
+  | 'REJECTED';
+
+export type Entry = {
+  amount: Scalars['Money']['output'];
+  batchId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  createdBy?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  idempotencyKey: Scalars['String']['output'];
+  memo?: Maybe<Scalars['String']['output']>;
+  postedAt?: Maybe<Scalars['DateTime']['output']>;
+  postings: Array<Posting>;
+  reversedById?: Maybe<Scalars['ID']['output']>;
+  reversesId?: Maybe<Scalars['ID']['output']>;
+  status: EntryStatus;
+  template: Template;
+  voidedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type EntryConnection = {
+  edges: Array<EntryEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EntryEdge = {
+  cursor: Scalars['String']['output'];
+  node: Entry;
+};
+
+export type EntryFilter = {
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  batchId?: InputMaybe<Scalars['ID']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<EntryStatus>;
+  template?: InputMaybe<Template>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type EntryStatus =
+  | 'PENDING'
+  | 'POSTED'
+  | 'VOIDED';
+
+export type FundInput = {
+  amount: Scalars['Money']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  reference: Scalars['String']['input'];
+};
+
+export type GrantInput = {
+  amount: Scalars['Money']['input'];
+  employeeId: Scalars['ID']['input'];
+  expiresAt: Scalars['DateTime']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  memo?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type GrantResult = {
+  entry: Entry;
+  lot: Lot;
+};
+
+export type InviteUserInput = {
+  costCenter?: InputMaybe<Scalars['String']['input']>;
+  department?: InputMaybe<Scalars['String']['input']>;
+  email: Scalars['String']['input'];
+  employeeNo?: InputMaybe<Scalars['String']['input']>;
+  locale?: InputMaybe<Locale>;
+  name: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
+  roles: Array<Role>;
+};
+
+export type Locale =
+  | 'EN'
+  | 'ZH_CN';
+
+export type Lot = {
+  createdAt: Scalars['DateTime']['output'];
+  expired: Scalars['Boolean']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  held: Scalars['Money']['output'];
+  id: Scalars['ID']['output'];
+  memo?: Maybe<Scalars['String']['output']>;
+  original: Scalars['Money']['output'];
+  remaining: Scalars['Money']['output'];
+};
+
+export type Mutation = {
+  acceptInvitation: Session;
+  approvePurchase: PurchaseOrder;
+  approveReview: ReviewItem;
+  cashout: Cashout;
+  changePassword: Scalars['Boolean']['output'];
+  confirmRecycle: Recycle;
+  createApiKey: CreatedApiKey;
+  createSchedule: AllowanceSchedule;
+  deactivateUser: User;
+  fund: Entry;
+  grant: GrantResult;
+  grantBatch: BatchGrantResult;
+  inviteUser: User;
+  login: Session;
+  logout: Scalars['Boolean']['output'];
+  markCashoutPaid: Cashout;
+  openDispute: Dispute;
+  quoteRecycle: RecycleQuote;
+  rejectPurchase: PurchaseOrder;
+  rejectReview: ReviewItem;
+  requestPurchase: PurchaseOrder;
+  requestTopupCode: Scalars['Boolean']['output'];
+  resolveDispute: Dispute;
+  reverseEntry: Entry;
+  revokeApiKey: ApiKey;
+  setSchedulePaused: AllowanceSchedule;
+  setUserRoles: User;
+  topup: Topup;
+  updatePolicy: Policy;
+  updateUser: User;
+};
+
+
+export type MutationAcceptInvitationArgs = {
+  password: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationApprovePurchaseArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationApproveReviewArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCashoutArgs = {
+  amount: Scalars['Money']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationChangePasswordArgs = {
+  current: Scalars['String']['input'];
+  new: Scalars['String']['input'];
+};
+
+
+export type MutationConfirmRecycleArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  quoteId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  name: Scalars['String']['input'];
+  roles: Array<Role>;
+};
+
+
+export type MutationCreateScheduleArgs = {
+  input: ScheduleInput;
+};
+
+
+export type MutationDeactivateUserArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationFundArgs = {
+  input: FundInput;
+};
+
+
+export type MutationGrantArgs = {
+  input: GrantInput;
+};
+
+
+export type MutationGrantBatchArgs = {
+  input: BatchGrantInput;
+};
+
+
+export type MutationInviteUserArgs = {
+  input: InviteUserInput;
+};
+
+
+export type MutationLoginArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+
+export type MutationMarkCashoutPaidArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationOpenDisputeArgs = {
+  reason: Scalars['String']['input'];
+  topupId: Scalars['ID']['input'];
+};
+
+
+export type MutationQuoteRecycleArgs = {
+  faceValue: Scalars['Money']['input'];
+};
+
+
+export type MutationRejectPurchaseArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRejectReviewArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRequestPurchaseArgs = {
+  faceValue: Scalars['Money']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  price: Scalars['Money']['input'];
+  supplier: Scalars['String']['input'];
+};
+
+
+export type MutationRequestTopupCodeArgs = {
+  phone: Scalars['String']['input'];
+};
+
+
+export type MutationResolveDisputeArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  refund: Scalars['Boolean']['input'];
+  resolution: Scalars['String']['input'];
+};
+
+
+export type MutationReverseEntryArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetSchedulePausedArgs = {
+  id: Scalars['ID']['input'];
+  paused: Scalars['Boolean']['input'];
+};
+
+
+export type MutationSetUserRolesArgs = {
+  id: Scalars['ID']['input'];
+  roles: Array<Role>;
+};
+
+
+export type MutationTopupArgs = {
+  amount: Scalars['Money']['input'];
+  code?: InputMaybe<Scalars['String']['input']>;
+  idempotencyKey: Scalars['String']['input'];
+  phone: Scalars['String']['input'];
+};
+
+
+export type MutationUpdatePolicyArgs = {
+  input: PolicyInput;
+};
+
+
+export type MutationUpdateUserArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateUserInput;
+};
+
+export type Operator =
+  | 'CHINA_BROADNET'
+  | 'CHINA_MOBILE'
+  | 'CHINA_TELECOM'
+  | 'CHINA_UNICOM';
+
+export type OperatorInfo = {
+  operator: Operator;
+  phone: Scalars['String']['output'];
+};
+
+export type PageInfo = {
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Policy = {
+  cashoutEnabled: Scalars['Boolean']['output'];
+  cashoutRate: Scalars['Rate']['output'];
+  purchaseApprovalThreshold: Scalars['Money']['output'];
+  recycleFee: Scalars['Money']['output'];
+  recycleRate: Scalars['Rate']['output'];
+  recycleReviewThreshold: Scalars['Money']['output'];
+  settlementDelayDays: Scalars['Int']['output'];
+  tenantDailyCap: Scalars['Money']['output'];
+  topupDailyLimit: Scalars['Money']['output'];
+  topupMonthlyLimit: Scalars['Money']['output'];
+  topupSingleMax: Scalars['Money']['output'];
+  velocityMaxTopups: Scalars['Int']['output'];
+  velocityWindowMinutes: Scalars['Int']['output'];
+};
+
+export type PolicyInput = {
+  cashoutEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  cashoutRate?: InputMaybe<Scalars['Rate']['input']>;
+  purchaseApprovalThreshold?: InputMaybe<Scalars['Money']['input']>;
+  recycleFee?: InputMaybe<Scalars['Money']['input']>;
+  recycleRate?: InputMaybe<Scalars['Rate']['input']>;
+  recycleReviewThreshold?: InputMaybe<Scalars['Money']['input']>;
+  settlementDelayDays?: InputMaybe<Scalars['Int']['input']>;
+  tenantDailyCap?: InputMaybe<Scalars['Money']['input']>;
+  topupDailyLimit?: InputMaybe<Scalars['Money']['input']>;
+  topupMonthlyLimit?: InputMaybe<Scalars['Money']['input']>;
+  topupSingleMax?: InputMaybe<Scalars['Money']['input']>;
+  velocityMaxTopups?: InputMaybe<Scalars['Int']['input']>;
+  velocityWindowMinutes?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Posting = {
+  account: Account;
+  amount: Scalars['Money']['output'];
+  asset: Asset;
+};
+
+export type PurchaseOrder = {
+  createdAt: Scalars['DateTime']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<User>;
+  entry?: Maybe<Entry>;
+  faceValue: Scalars['Money']['output'];
+  id: Scalars['ID']['output'];
+  price: Scalars['Money']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  requestedBy: User;
+  status: PurchaseStatus;
+  supplier: Scalars['String']['output'];
+};
+
+export type PurchaseStatus =
+  | 'APPROVED'
+  | 'PENDING_APPROVAL'
+  | 'REJECTED';
+
+export type Query = {
+  account?: Maybe<Account>;
+  accounts: AccountConnection;
+  apiKeys: Array<ApiKey>;
+  auditLog: AuditEventConnection;
+  cashouts: Array<Cashout>;
+  disputes: Array<Dispute>;
+  entries: EntryConnection;
+  entry?: Maybe<Entry>;
+  myTopups: Array<Topup>;
+  myWallet?: Maybe<Wallet>;
+  operatorOf: OperatorInfo;
+  purchaseOrders: Array<PurchaseOrder>;
+  recycles: Array<Recycle>;
+  reviewQueue: Array<ReviewItem>;
+  schedules: Array<AllowanceSchedule>;
+  tenant: Tenant;
+  topups: Array<Topup>;
+  user?: Maybe<User>;
+  users: UserConnection;
+  verify: VerifyReport;
+  viewer: Viewer;
+  voucher?: Maybe<Voucher>;
+};
+
+
+export type QueryAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAccountsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<AccountKind>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCashoutsArgs = {
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryDisputesArgs = {
+  status?: InputMaybe<DisputeStatus>;
+};
+
+
+export type QueryEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEntryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryMyTopupsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOperatorOfArgs = {
+  phone: Scalars['String']['input'];
+};
+
+
+export type QueryPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<PurchaseStatus>;
+};
+
+
+export type QueryTopupsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<TopupStatus>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<UserFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryVoucherArgs = {
+  number: Scalars['String']['input'];
+};
+
+export type Recycle = {
+  faceValue: Scalars['Money']['output'];
+  fee: Scalars['Money']['output'];
+  id: Scalars['ID']['output'];
+  net: Scalars['Money']['output'];
+  rate: Scalars['Rate']['output'];
+  settleAfter: Scalars['DateTime']['output'];
+  settledAt?: Maybe<Scalars['DateTime']['output']>;
+  status: RecycleStatus;
+  voucher?: Maybe<Voucher>;
+};
+
+export type RecycleQuote = {
+  expiresAt: Scalars['DateTime']['output'];
+  faceValue: Scalars['Money']['output'];
+  fee: Scalars['Money']['output'];
+  gross: Scalars['Money']['output'];
+  id: Scalars['ID']['output'];
+  net: Scalars['Money']['output'];
+  rate: Scalars['Rate']['output'];
+};
+
+export type RecycleStatus =
+  | 'CANCELLED'
+  | 'HELD'
+  | 'REVIEW'
+  | 'SETTLED';
+
+export type ReviewItem = {
+  cashout?: Maybe<Cashout>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  recycle?: Maybe<Recycle>;
+  topup?: Maybe<Topup>;
+};
+
+export type Role =
+  | 'AUDITOR'
+  | 'EMPLOYEE'
+  | 'FINANCE'
+  | 'HR_ADMIN'
+  | 'OWNER';
+
+export type ScheduleFrequency =
+  | 'MONTHLY'
+  | 'ONCE'
+  | 'WEEKLY';
+
+export type ScheduleInput = {
+  amount: Scalars['Money']['input'];
+  dayOfMonth?: InputMaybe<Scalars['Int']['input']>;
+  dayOfWeek?: InputMaybe<Scalars['Int']['input']>;
+  department?: InputMaybe<Scalars['String']['input']>;
+  employeeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  expireAtPeriodEnd?: InputMaybe<Scalars['Boolean']['input']>;
+  expiryDays?: InputMaybe<Scalars['Int']['input']>;
+  frequency: ScheduleFrequency;
+  name: Scalars['String']['input'];
+  runAt?: InputMaybe<Scalars['DateTime']['input']>;
+  target: ScheduleTarget;
+};
+
+export type ScheduleTarget =
+  | 'ALL'
+  | 'DEPARTMENT'
+  | 'LIST';
+
+export type Session = {
+  csrfToken: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  token: Scalars['String']['output'];
+  user: User;
+};
+
+export type Template =
+  | 'CASHOUT'
+  | 'EXPIRE'
+  | 'FUND'
+  | 'GRANT'
+  | 'PAYOUT'
+  | 'PURCHASE'
+  | 'RECLAIM'
+  | 'RECYCLE_HOLD'
+  | 'RECYCLE_SETTLE'
+  | 'REVERSAL'
+  | 'TOPUP_HOLD';
+
+export type Tenant = {
+  balances: TenantBalances;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  policy: Policy;
+  slug: Scalars['String']['output'];
+  timezone: Scalars['String']['output'];
+};
+
+export type TenantBalances = {
+  funding: Scalars['Money']['output'];
+  granted: Scalars['Money']['output'];
+  payout: Scalars['Money']['output'];
+  pool: Scalars['Money']['output'];
+};
+
+export type Topup = {
+  amount: Scalars['Money']['output'];
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  entry?: Maybe<Entry>;
+  failureReason?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  operator: Operator;
+  phone: Scalars['String']['output'];
+  status: TopupStatus;
+  user: User;
+};
+
+export type TopupStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'REVIEW'
+  | 'SUCCEEDED';
+
+export type UpdateUserInput = {
+  costCenter?: InputMaybe<Scalars['String']['input']>;
+  department?: InputMaybe<Scalars['String']['input']>;
+  locale?: InputMaybe<Locale>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type User = {
+  costCenter?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  department?: Maybe<Scalars['String']['output']>;
+  email: Scalars['String']['output'];
+  employeeNo?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastLoginAt?: Maybe<Scalars['DateTime']['output']>;
+  locale: Locale;
+  name: Scalars['String']['output'];
+  phone?: Maybe<Scalars['String']['output']>;
+  roles: Array<Role>;
+  status: UserStatus;
+  wallet?: Maybe<Wallet>;
+};
+
+export type UserConnection = {
+  edges: Array<UserEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserEdge = {
+  cursor: Scalars['String']['output'];
+  node: User;
+};
+
+export type UserFilter = {
+  department?: InputMaybe<Scalars['String']['input']>;
+  role?: InputMaybe<Role>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<UserStatus>;
+};
+
+export type UserStatus =
+  | 'ACTIVE'
+  | 'DEACTIVATED'
+  | 'INVITED';
+
+export type VerifyReport = {
+  auditEventsChecked: Scalars['Int']['output'];
+  checkedAt: Scalars['DateTime']['output'];
+  entriesChecked: Scalars['Int']['output'];
+  ok: Scalars['Boolean']['output'];
+  violations: Array<Violation>;
+};
+
+export type Viewer = {
+  apiKey?: Maybe<ApiKey>;
+  csrfToken?: Maybe<Scalars['String']['output']>;
+  permissions: Array<Scalars['String']['output']>;
+  tenant: Tenant;
+  user?: Maybe<User>;
+};
+
+export type Violation = {
+  check: Scalars['String']['output'];
+  detail: Scalars['String']['output'];
+};
+
+export type Voucher = {
+  content: Scalars['String']['output'];
+  hash: Scalars['String']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  number: Scalars['String']['output'];
+  verified: Scalars['Boolean']['output'];
+};
+
+export type Wallet = {
+  accountId: Scalars['ID']['output'];
+  available: Scalars['Money']['output'];
+  balance: Scalars['Money']['output'];
+  entries: EntryConnection;
+  held: Scalars['Money']['output'];
+  lots: Array<Lot>;
+  nextExpiry?: Maybe<Scalars['DateTime']['output']>;
+  nextExpiryAmount?: Maybe<Scalars['Money']['output']>;
+};
+
+
+export type WalletEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type WalletLotsArgs = {
+  includeEmpty?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { csrfToken?: string | null, permissions: Array<string>, user?: { id: string, email: string, name: string, roles: Array<Role>, status: UserStatus, phone?: string | null, department?: string | null, employeeNo?: string | null, locale: Locale } | null, apiKey?: { id: string, name: string } | null, tenant: { id: string, name: string, slug: string, timezone: string } } };
+
+export type LoginMutationVariables = Exact<{
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+}>;
+
+
+export type LoginMutation = { login: { csrfToken: string, expiresAt: string, user: { id: string, name: string } } };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: boolean };
+
+export type ChangePasswordMutationVariables = Exact<{
+  current: Scalars['String']['input'];
+  new: Scalars['String']['input'];
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: boolean };
+
+export type AcceptInvitationMutationVariables = Exact<{
+  token: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+}>;
+
+
+export type AcceptInvitationMutation = { acceptInvitation: { csrfToken: string, expiresAt: string, user: { id: string, name: string } } };
+
+export type TenantBalancesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TenantBalancesQuery = { tenant: { id: string, balances: { funding: string, pool: string, granted: string, payout: string } } };
+
+export type PolicyQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PolicyQuery = { tenant: { id: string, policy: { topupDailyLimit: string, topupMonthlyLimit: string, topupSingleMax: string, tenantDailyCap: string, purchaseApprovalThreshold: string, recycleReviewThreshold: string, velocityMaxTopups: number, velocityWindowMinutes: number, recycleRate: string, recycleFee: string, settlementDelayDays: number, cashoutEnabled: boolean, cashoutRate: string } } };
+
+export type UpdatePolicyMutationVariables = Exact<{
+  input: PolicyInput;
+}>;
+
+
+export type UpdatePolicyMutation = { updatePolicy: { topupDailyLimit: string, topupMonthlyLimit: string, topupSingleMax: string, tenantDailyCap: string, purchaseApprovalThreshold: string, recycleReviewThreshold: string, velocityMaxTopups: number, velocityWindowMinutes: number, recycleRate: string, recycleFee: string, settlementDelayDays: number, cashoutEnabled: boolean, cashoutRate: string } };
+
+export type UsersQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<UserFilter>;
+}>;
+
+
+export type UsersQuery = { users: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, email: string, name: string, roles: Array<Role>, status: UserStatus, employeeNo?: string | null, phone?: string | null, department?: string | null, costCenter?: string | null, createdAt: string, lastLoginAt?: string | null, wallet?: { accountId: string, balance: string, available: string, nextExpiry?: string | null } | null } }> } };
+
+export type UserDetailQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type UserDetailQuery = { user?: { id: string, email: string, name: string, roles: Array<Role>, status: UserStatus, employeeNo?: string | null, phone?: string | null, department?: string | null, costCenter?: string | null, locale: Locale, createdAt: string, lastLoginAt?: string | null, wallet?: { accountId: string, balance: string, available: string, held: string, nextExpiry?: string | null, nextExpiryAmount?: string | null, lots: Array<{ id: string, original: string, remaining: string, held: string, expiresAt: string, createdAt: string, memo?: string | null, expired: boolean }>, entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string, createdBy?: string | null, batchId?: string | null } }> } } | null } | null };
+
+export type InviteUserMutationVariables = Exact<{
+  input: InviteUserInput;
+}>;
+
+
+export type InviteUserMutation = { inviteUser: { id: string, email: string, name: string, roles: Array<Role>, status: UserStatus } };
+
+export type UpdateUserMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  input: UpdateUserInput;
+}>;
+
+
+export type UpdateUserMutation = { updateUser: { id: string, name: string, phone?: string | null, department?: string | null, costCenter?: string | null, locale: Locale } };
+
+export type SetUserRolesMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  roles: Array<Role> | Role;
+}>;
+
+
+export type SetUserRolesMutation = { setUserRoles: { id: string, roles: Array<Role> } };
+
+export type DeactivateUserMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type DeactivateUserMutation = { deactivateUser: { id: string, status: UserStatus, wallet?: { balance: string } | null } };
+
+export type EntriesQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EntryFilter>;
+}>;
+
+
+export type EntriesQuery = { entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string, postedAt?: string | null, voidedAt?: string | null, createdBy?: string | null, batchId?: string | null, reversesId?: string | null, reversedById?: string | null, idempotencyKey: string, postings: Array<{ asset: Asset, amount: string, account: { id: string, name: string, kind: AccountKind } }> } }> } };
+
+export type AccountsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<AccountKind>;
+}>;
+
+
+export type AccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, kind: AccountKind, asset: Asset, owner?: string | null, name: string, posted: string, pendingOut: string, pendingIn: string, available: string } }> } };
+
+export type FundMutationVariables = Exact<{
+  input: FundInput;
+}>;
+
+
+export type FundMutation = { fund: { id: string, amount: string, status: EntryStatus, createdAt: string } };
+
+export type GrantMutationVariables = Exact<{
+  input: GrantInput;
+}>;
+
+
+export type GrantMutation = { grant: { entry: { id: string, amount: string, status: EntryStatus }, lot: { id: string, remaining: string, expiresAt: string } } };
+
+export type GrantBatchMutationVariables = Exact<{
+  input: BatchGrantInput;
+}>;
+
+
+export type GrantBatchMutation = { grantBatch: { batchId: string, count: number, total: string } };
+
+export type ReverseEntryMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type ReverseEntryMutation = { reverseEntry: { id: string, status: EntryStatus, reversesId?: string | null } };
+
+export type AuditLogQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+}>;
+
+
+export type AuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, seq: number, at: string, actor: string, action: string, target?: string | null, outcome: string, ip?: string | null, details?: string | null, hash: string } }> } };
+
+export type VerifyQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type VerifyQuery = { verify: { ok: boolean, checkedAt: string, entriesChecked: number, auditEventsChecked: number, violations: Array<{ check: string, detail: string }> } };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, roles: Array<Role>, createdAt: string, lastUsedAt?: string | null, revokedAt?: string | null }> };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  name: Scalars['String']['input'];
+  roles: Array<Role> | Role;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, prefix: string, roles: Array<Role>, createdAt: string } } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, revokedAt?: string | null } };
+
+export type OperatorOfQueryVariables = Exact<{
+  phone: Scalars['String']['input'];
+}>;
+
+
+export type OperatorOfQuery = { operatorOf: { operator: Operator, phone: string } };
+
+export type MyWalletQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type MyWalletQuery = { myWallet?: { accountId: string, balance: string, available: string, held: string, nextExpiry?: string | null, nextExpiryAmount?: string | null, lots: Array<{ id: string, original: string, remaining: string, held: string, expiresAt: string, createdAt: string, memo?: string | null, expired: boolean }>, entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string } }> } } | null };
+
+export type PurchaseOrdersQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<PurchaseStatus>;
+}>;
+
+
+export type PurchaseOrdersQuery = { purchaseOrders: Array<{ id: string, faceValue: string, price: string, supplier: string, status: PurchaseStatus, reason?: string | null, createdAt: string, decidedAt?: string | null, requestedBy: { id: string, name: string }, decidedBy?: { id: string, name: string } | null, entry?: { id: string } | null }> };
+
+export type RequestPurchaseMutationVariables = Exact<{
+  faceValue: Scalars['Money']['input'];
+  price: Scalars['Money']['input'];
+  supplier: Scalars['String']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type RequestPurchaseMutation = { requestPurchase: { id: string, status: PurchaseStatus } };
+
+export type ApprovePurchaseMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type ApprovePurchaseMutation = { approvePurchase: { id: string, status: PurchaseStatus, decidedAt?: string | null } };
+
+export type RejectPurchaseMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type RejectPurchaseMutation = { rejectPurchase: { id: string, status: PurchaseStatus, reason?: string | null } };
+
+export type TopupsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<TopupStatus>;
+}>;
+
+
+export type TopupsQuery = { topups: Array<{ id: string, phone: string, operator: Operator, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null, user: { id: string, name: string } }> };
+
+export type MyTopupsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type MyTopupsQuery = { myTopups: Array<{ id: string, phone: string, operator: Operator, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null }> };
+
+export type SchedulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SchedulesQuery = { schedules: Array<{ id: string, name: string, amount: string, frequency: ScheduleFrequency, dayOfMonth?: number | null, dayOfWeek?: number | null, runAt?: string | null, target: ScheduleTarget, department?: string | null, employeeIds?: Array<string> | null, expiryDays?: number | null, expireAtPeriodEnd: boolean, paused: boolean, nextRunAt?: string | null, runs: Array<{ id: string, period: string, startedAt: string, finishedAt?: string | null, count: number, total: string, status: string }> }> };
+
+export type CreateScheduleMutationVariables = Exact<{
+  input: ScheduleInput;
+}>;
+
+
+export type CreateScheduleMutation = { createSchedule: { id: string, name: string } };
+
+export type SetSchedulePausedMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  paused: Scalars['Boolean']['input'];
+}>;
+
+
+export type SetSchedulePausedMutation = { setSchedulePaused: { id: string, paused: boolean, nextRunAt?: string | null } };
+
+export type RequestTopupCodeMutationVariables = Exact<{
+  phone: Scalars['String']['input'];
+}>;
+
+
+export type RequestTopupCodeMutation = { requestTopupCode: boolean };
+
+export type TopupMutationVariables = Exact<{
+  phone: Scalars['String']['input'];
+  amount: Scalars['Money']['input'];
+  code?: InputMaybe<Scalars['String']['input']>;
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type TopupMutation = { topup: { id: string, phone: string, operator: Operator, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string } };
+
+export type RecyclesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RecyclesQuery = { recycles: Array<{ id: string, faceValue: string, rate: string, fee: string, net: string, status: RecycleStatus, settleAfter: string, settledAt?: string | null, voucher?: { number: string, issuedAt: string } | null }> };
+
+export type QuoteRecycleMutationVariables = Exact<{
+  faceValue: Scalars['Money']['input'];
+}>;
+
+
+export type QuoteRecycleMutation = { quoteRecycle: { id: string, faceValue: string, rate: string, gross: string, fee: string, net: string, expiresAt: string } };
+
+export type ConfirmRecycleMutationVariables = Exact<{
+  quoteId: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type ConfirmRecycleMutation = { confirmRecycle: { id: string, status: RecycleStatus, net: string, settleAfter: string } };
+
+export type VoucherQueryVariables = Exact<{
+  number: Scalars['String']['input'];
+}>;
+
+
+export type VoucherQuery = { voucher?: { number: string, hash: string, issuedAt: string, content: string, verified: boolean } | null };
+
+export type ReviewQueueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReviewQueueQuery = { reviewQueue: Array<{ id: string, kind: string, reason: string, createdAt: string, topup?: { id: string, phone: string, operator: Operator, amount: string, user: { id: string, name: string } } | null, recycle?: { id: string, faceValue: string, net: string } | null, cashout?: { id: string, credit: string, cash: string, user: { id: string, name: string } } | null }> };
+
+export type ApproveReviewMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ApproveReviewMutation = { approveReview: { id: string } };
+
+export type RejectReviewMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type RejectReviewMutation = { rejectReview: { id: string } };
+
+export type DisputesQueryVariables = Exact<{
+  status?: InputMaybe<DisputeStatus>;
+}>;
+
+
+export type DisputesQuery = { disputes: Array<{ id: string, reason: string, status: DisputeStatus, resolution?: string | null, createdAt: string, resolvedAt?: string | null, topup: { id: string, phone: string, operator: Operator, amount: string, createdAt: string, status: TopupStatus, user: { id: string, name: string } } }> };
+
+export type OpenDisputeMutationVariables = Exact<{
+  topupId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type OpenDisputeMutation = { openDispute: { id: string, status: DisputeStatus } };
+
+export type ResolveDisputeMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  refund: Scalars['Boolean']['input'];
+  resolution: Scalars['String']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type ResolveDisputeMutation = { resolveDispute: { id: string, status: DisputeStatus, resolution?: string | null } };
+
+export type CashoutsQueryVariables = Exact<{
+  status?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type CashoutsQuery = { cashouts: Array<{ id: string, credit: string, rate: string, cash: string, status: string, createdAt: string, paidAt?: string | null, user: { id: string, name: string, employeeNo?: string | null } }> };
+
+export type CashoutMutationVariables = Exact<{
+  amount: Scalars['Money']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type CashoutMutation = { cashout: { id: string, credit: string, rate: string, cash: string, status: string } };
+
+export type MarkCashoutPaidMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type MarkCashoutPaidMutation = { markCashoutPaid: { id: string, status: string, paidAt?: string | null } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    csrfToken
+    permissions
+    user {
+      id
+      email
+      name
+      roles
+      status
+      phone
+      department
+      employeeNo
+      locale
+    }
+    apiKey {
+      id
+      name
+    }
+    tenant {
+      id
+      name
+      slug
+      timezone
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    csrfToken
+    expiresAt
+    user {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout {
+  logout
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($current: String!, $new: String!) {
+  changePassword(current: $current, new: $new)
+}
+    `) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($token: String!, $password: String!) {
+  acceptInvitation(token: $token, password: $password) {
+    csrfToken
+    expiresAt
+    user {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptInvitationMutation, AcceptInvitationMutationVariables>;
+export const TenantBalancesDocument = new TypedDocumentString(`
+    query TenantBalances {
+  tenant {
+    id
+    balances {
+      funding
+      pool
+      granted
+      payout
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TenantBalancesQuery, TenantBalancesQueryVariables>;
+export const PolicyDocument = new TypedDocumentString(`
+    query Policy {
+  tenant {
+    id
+    policy {
+      topupDailyLimit
+      topupMonthlyLimit
+      topupSingleMax
+      tenantDailyCap
+      purchaseApprovalThreshold
+      recycleReviewThreshold
+      velocityMaxTopups
+      velocityWindowMinutes
+      recycleRate
+      recycleFee
+      settlementDelayDays
+      cashoutEnabled
+      cashoutRate
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PolicyQuery, PolicyQueryVariables>;
+export const UpdatePolicyDocument = new TypedDocumentString(`
+    mutation UpdatePolicy($input: PolicyInput!) {
+  updatePolicy(input: $input) {
+    topupDailyLimit
+    topupMonthlyLimit
+    topupSingleMax
+    tenantDailyCap
+    purchaseApprovalThreshold
+    recycleReviewThreshold
+    velocityMaxTopups
+    velocityWindowMinutes
+    recycleRate
+    recycleFee
+    settlementDelayDays
+    cashoutEnabled
+    cashoutRate
+  }
+}
+    `) as unknown as TypedDocumentString<UpdatePolicyMutation, UpdatePolicyMutationVariables>;
+export const UsersDocument = new TypedDocumentString(`
+    query Users($first: Int, $after: String, $filter: UserFilter) {
+  users(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        email
+        name
+        roles
+        status
+        employeeNo
+        phone
+        department
+        costCenter
+        createdAt
+        lastLoginAt
+        wallet {
+          accountId
+          balance
+          available
+          nextExpiry
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+export const UserDetailDocument = new TypedDocumentString(`
+    query UserDetail($id: ID!, $first: Int, $after: String) {
+  user(id: $id) {
+    id
+    email
+    name
+    roles
+    status
+    employeeNo
+    phone
+    department
+    costCenter
+    locale
+    createdAt
+    lastLoginAt
+    wallet {
+      accountId
+      balance
+      available
+      held
+      nextExpiry
+      nextExpiryAmount
+      lots(includeEmpty: true) {
+        id
+        original
+        remaining
+        held
+        expiresAt
+        createdAt
+        memo
+        expired
+      }
+      entries(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            template
+            status
+            memo
+            amount
+            createdAt
+            createdBy
+            batchId
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UserDetailQuery, UserDetailQueryVariables>;
+export const InviteUserDocument = new TypedDocumentString(`
+    mutation InviteUser($input: InviteUserInput!) {
+  inviteUser(input: $input) {
+    id
+    email
+    name
+    roles
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<InviteUserMutation, InviteUserMutationVariables>;
+export const UpdateUserDocument = new TypedDocumentString(`
+    mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
+  updateUser(id: $id, input: $input) {
+    id
+    name
+    phone
+    department
+    costCenter
+    locale
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateUserMutation, UpdateUserMutationVariables>;
+export const SetUserRolesDocument = new TypedDocumentString(`
+    mutation SetUserRoles($id: ID!, $roles: [Role!]!) {
+  setUserRoles(id: $id, roles: $roles) {
+    id
+    roles
+  }
+}
+    `) as unknown as TypedDocumentString<SetUserRolesMutation, SetUserRolesMutationVariables>;
+export const DeactivateUserDocument = new TypedDocumentString(`
+    mutation DeactivateUser($id: ID!, $idempotencyKey: String!) {
+  deactivateUser(id: $id, idempotencyKey: $idempotencyKey) {
+    id
+    status
+    wallet {
+      balance
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeactivateUserMutation, DeactivateUserMutationVariables>;
+export const EntriesDocument = new TypedDocumentString(`
+    query Entries($first: Int, $after: String, $filter: EntryFilter) {
+  entries(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        template
+        status
+        memo
+        amount
+        createdAt
+        postedAt
+        voidedAt
+        createdBy
+        batchId
+        reversesId
+        reversedById
+        idempotencyKey
+        postings {
+          asset
+          amount
+          account {
+            id
+            name
+            kind
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EntriesQuery, EntriesQueryVariables>;
+export const AccountsDocument = new TypedDocumentString(`
+    query Accounts($first: Int, $after: String, $kind: AccountKind) {
+  accounts(first: $first, after: $after, kind: $kind) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        kind
+        asset
+        owner
+        name
+        posted
+        pendingOut
+        pendingIn
+        available
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AccountsQuery, AccountsQueryVariables>;
+export const FundDocument = new TypedDocumentString(`
+    mutation Fund($input: FundInput!) {
+  fund(input: $input) {
+    id
+    amount
+    status
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<FundMutation, FundMutationVariables>;
+export const GrantDocument = new TypedDocumentString(`
+    mutation Grant($input: GrantInput!) {
+  grant(input: $input) {
+    entry {
+      id
+      amount
+      status
+    }
+    lot {
+      id
+      remaining
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GrantMutation, GrantMutationVariables>;
+export const GrantBatchDocument = new TypedDocumentString(`
+    mutation GrantBatch($input: BatchGrantInput!) {
+  grantBatch(input: $input) {
+    batchId
+    count
+    total
+  }
+}
+    `) as unknown as TypedDocumentString<GrantBatchMutation, GrantBatchMutationVariables>;
+export const ReverseEntryDocument = new TypedDocumentString(`
+    mutation ReverseEntry($id: ID!, $reason: String!, $idempotencyKey: String!) {
+  reverseEntry(id: $id, reason: $reason, idempotencyKey: $idempotencyKey) {
+    id
+    status
+    reversesId
+  }
+}
+    `) as unknown as TypedDocumentString<ReverseEntryMutation, ReverseEntryMutationVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($first: Int, $after: String, $filter: AuditFilter) {
+  auditLog(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        seq
+        at
+        actor
+        action
+        target
+        outcome
+        ip
+        details
+        hash
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const VerifyDocument = new TypedDocumentString(`
+    query Verify {
+  verify {
+    ok
+    checkedAt
+    entriesChecked
+    auditEventsChecked
+    violations {
+      check
+      detail
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyQuery, VerifyQueryVariables>;
+export const ApiKeysDocument = new TypedDocumentString(`
+    query ApiKeys {
+  apiKeys {
+    id
+    name
+    prefix
+    roles
+    createdAt
+    lastUsedAt
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ApiKeysQuery, ApiKeysQueryVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($name: String!, $roles: [Role!]!) {
+  createApiKey(name: $name, roles: $roles) {
+    secret
+    apiKey {
+      id
+      name
+      prefix
+      roles
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    id
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const OperatorOfDocument = new TypedDocumentString(`
+    query OperatorOf($phone: String!) {
+  operatorOf(phone: $phone) {
+    operator
+    phone
+  }
+}
+    `) as unknown as TypedDocumentString<OperatorOfQuery, OperatorOfQueryVariables>;
+export const MyWalletDocument = new TypedDocumentString(`
+    query MyWallet($first: Int, $after: String) {
+  myWallet {
+    accountId
+    balance
+    available
+    held
+    nextExpiry
+    nextExpiryAmount
+    lots {
+      id
+      original
+      remaining
+      held
+      expiresAt
+      createdAt
+      memo
+      expired
+    }
+    entries(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          id
+          template
+          status
+          memo
+          amount
+          createdAt
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyWalletQuery, MyWalletQueryVariables>;
+export const PurchaseOrdersDocument = new TypedDocumentString(`
+    query PurchaseOrders($first: Int, $after: String, $status: PurchaseStatus) {
+  purchaseOrders(first: $first, after: $after, status: $status) {
+    id
+    faceValue
+    price
+    supplier
+    status
+    reason
+    createdAt
+    decidedAt
+    requestedBy {
+      id
+      name
+    }
+    decidedBy {
+      id
+      name
+    }
+    entry {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PurchaseOrdersQuery, PurchaseOrdersQueryVariables>;
+export const RequestPurchaseDocument = new TypedDocumentString(`
+    mutation RequestPurchase($faceValue: Money!, $price: Money!, $supplier: String!, $idempotencyKey: String!) {
+  requestPurchase(
+    faceValue: $faceValue
+    price: $price
+    supplier: $supplier
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RequestPurchaseMutation, RequestPurchaseMutationVariables>;
+export const ApprovePurchaseDocument = new TypedDocumentString(`
+    mutation ApprovePurchase($id: ID!, $idempotencyKey: String!) {
+  approvePurchase(id: $id, idempotencyKey: $idempotencyKey) {
+    id
+    status
+    decidedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ApprovePurchaseMutation, ApprovePurchaseMutationVariables>;
+export const RejectPurchaseDocument = new TypedDocumentString(`
+    mutation RejectPurchase($id: ID!, $reason: String!) {
+  rejectPurchase(id: $id, reason: $reason) {
+    id
+    status
+    reason
+  }
+}
+    `) as unknown as TypedDocumentString<RejectPurchaseMutation, RejectPurchaseMutationVariables>;
+export const TopupsDocument = new TypedDocumentString(`
+    query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {
+  topups(first: $first, after: $after, userId: $userId, status: $status) {
+    id
+    phone
+    operator
+    amount
+    status
+    failureReason
+    createdAt
+    completedAt
+    user {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TopupsQuery, TopupsQueryVariables>;
+export const MyTopupsDocument = new TypedDocumentString(`
+    query MyTopups($first: Int, $after: String) {
+  myTopups(first: $first, after: $after) {
+    id
+    phone
+    operator
+    amount
+    status
+    failureReason
+    createdAt
+    completedAt
+  }
+}
+    `) as unknown as TypedDocumentString<MyTopupsQuery, MyTopupsQueryVariables>;
+export const SchedulesDocument = new TypedDocumentString(`
+    query Schedules {
+  schedules {
+    id
+    name
+    amount
+    frequency
+    dayOfMonth
+    dayOfWeek
+    runAt
+    target
+    department
+    employeeIds
+    expiryDays
+    expireAtPeriodEnd
+    paused
+    nextRunAt
+    runs {
+      id
+      period
+      startedAt
+      finishedAt
+      count
+      total
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SchedulesQuery, SchedulesQueryVariables>;
+export const CreateScheduleDocument = new TypedDocumentString(`
+    mutation CreateSchedule($input: ScheduleInput!) {
+  createSchedule(input: $input) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<CreateScheduleMutation, CreateScheduleMutationVariables>;
+export const SetSchedulePausedDocument = new TypedDocumentString(`
+    mutation SetSchedulePaused($id: ID!, $paused: Boolean!) {
+  setSchedulePaused(id: $id, paused: $paused) {
+    id
+    paused
+    nextRunAt
+  }
+}
+    `) as unknown as TypedDocumentString<SetSchedulePausedMutation, SetSchedulePausedMutationVariables>;
+export const RequestTopupCodeDocument = new TypedDocumentString(`
+    mutation RequestTopupCode($phone: String!) {
+  requestTopupCode(phone: $phone)
+}
+    `) as unknown as TypedDocumentString<RequestTopupCodeMutation, RequestTopupCodeMutationVariables>;
+export const TopupDocument = new TypedDocumentString(`
+    mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {
+  topup(
+    phone: $phone
+    amount: $amount
+    code: $code
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    phone
+    operator
+    amount
+    status
+    failureReason
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<TopupMutation, TopupMutationVariables>;
+export const RecyclesDocument = new TypedDocumentString(`
+    query Recycles {
+  recycles {
+    id
+    faceValue
+    rate
+    fee
+    net
+    status
+    settleAfter
+    settledAt
+    voucher {
+      number
+      issuedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecyclesQuery, RecyclesQueryVariables>;
+export const QuoteRecycleDocument = new TypedDocumentString(`
+    mutation QuoteRecycle($faceValue: Money!) {
+  quoteRecycle(faceValue: $faceValue) {
+    id
+    faceValue
+    rate
+    gross
+    fee
+    net
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<QuoteRecycleMutation, QuoteRecycleMutationVariables>;
+export const ConfirmRecycleDocument = new TypedDocumentString(`
+    mutation ConfirmRecycle($quoteId: ID!, $idempotencyKey: String!) {
+  confirmRecycle(quoteId: $quoteId, idempotencyKey: $idempotencyKey) {
+    id
+    status
+    net
+    settleAfter
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmRecycleMutation, ConfirmRecycleMutationVariables>;
+export const VoucherDocument = new TypedDocumentString(`
+    query Voucher($number: String!) {
+  voucher(number: $number) {
+    number
+    hash
+    issuedAt
+    content
+    verified
+  }
+}
+    `) as unknown as TypedDocumentString<VoucherQuery, VoucherQueryVariables>;
+export const ReviewQueueDocument = new TypedDocumentString(`
+    query ReviewQueue {
+  reviewQueue {
+    id
+    kind
+    reason
+    createdAt
+    topup {
+      id
+      phone
+      operator
+      amount
+      user {
+        id
+        name
+      }
+    }
+    recycle {
+      id
+      faceValue
+      net
+    }
+    cashout {
+      id
+      credit
+      cash
+      user {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewQueueQuery, ReviewQueueQueryVariables>;
+export const ApproveReviewDocument = new TypedDocumentString(`
+    mutation ApproveReview($id: ID!) {
+  approveReview(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ApproveReviewMutation, ApproveReviewMutationVariables>;
+export const RejectReviewDocument = new TypedDocumentString(`
+    mutation RejectReview($id: ID!, $reason: String!) {
+  rejectReview(id: $id, reason: $reason) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RejectReviewMutation, RejectReviewMutationVariables>;
+export const DisputesDocument = new TypedDocumentString(`
+    query Disputes($status: DisputeStatus) {
+  disputes(status: $status) {
+    id
+    reason
+    status
+    resolution
+    createdAt
+    resolvedAt
+    topup {
+      id
+      phone
+      operator
+      amount
+      createdAt
+      status
+      user {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisputesQuery, DisputesQueryVariables>;
+export const OpenDisputeDocument = new TypedDocumentString(`
+    mutation OpenDispute($topupId: ID!, $reason: String!) {
+  openDispute(topupId: $topupId, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<OpenDisputeMutation, OpenDisputeMutationVariables>;
+export const ResolveDisputeDocument = new TypedDocumentString(`
+    mutation ResolveDispute($id: ID!, $refund: Boolean!, $resolution: String!, $idempotencyKey: String!) {
+  resolveDispute(
+    id: $id
+    refund: $refund
+    resolution: $resolution
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    status
+    resolution
+  }
+}
+    `) as unknown as TypedDocumentString<ResolveDisputeMutation, ResolveDisputeMutationVariables>;
+export const CashoutsDocument = new TypedDocumentString(`
+    query Cashouts($status: String) {
+  cashouts(status: $status) {
+    id
+    credit
+    rate
+    cash
+    status
+    createdAt
+    paidAt
+    user {
+      id
+      name
+      employeeNo
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CashoutsQuery, CashoutsQueryVariables>;
+export const CashoutDocument = new TypedDocumentString(`
+    mutation Cashout($amount: Money!, $idempotencyKey: String!) {
+  cashout(amount: $amount, idempotencyKey: $idempotencyKey) {
+    id
+    credit
+    rate
+    cash
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CashoutMutation, CashoutMutationVariables>;
+export const MarkCashoutPaidDocument = new TypedDocumentString(`
+    mutation MarkCashoutPaid($id: ID!) {
+  markCashoutPaid(id: $id) {
+    id
+    status
+    paidAt
+  }
+}
+    `) as unknown as TypedDocumentString<MarkCashoutPaidMutation, MarkCashoutPaidMutationVariables>;
