@@ -50,8 +50,7 @@ impl RetryPolicy {
         let doublings = (call - 2).min(63);
         let ms = self
             .backoff_base_ms
-            .checked_mul(1u64 << doublings)
-            .unwrap_or(u64::MAX)
+            .saturating_mul(1u64 << doublings)
             .min(self.backoff_max_ms);
         Duration::from_millis(ms)
     }
@@ -81,7 +80,9 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Decision {
     Delivered,
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
     /// Not definite yet; make this call next.
     Next(Step),
 }
@@ -161,6 +162,7 @@ pub async fn deliver_from(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use async_trait::async_trait;
@@ -196,7 +198,11 @@ mod tests {
 
         fn next(&self, step: Step) -> Reply {
             self.calls.lock().unwrap().push(step);
-            self.replies.lock().unwrap().pop_front().expect("script ran out")
+            self.replies
+                .lock()
+                .unwrap()
+                .pop_front()
+                .expect("script ran out")
         }
     }
 
@@ -240,7 +246,10 @@ mod tests {
             Status(Err(CarrierError::StatusUnknown)),
             Status(Ok(OrderStatus::Delivered)),
         ]);
-        assert_eq!(deliver(&gateway, &order(), &FAST).await, DeliveryResult::Delivered);
+        assert_eq!(
+            deliver(&gateway, &order(), &FAST).await,
+            DeliveryResult::Delivered
+        );
         assert_eq!(
             gateway.calls(),
             [Step::Submit, Step::QueryStatus, Step::QueryStatus]
@@ -273,7 +282,10 @@ mod tests {
             Status(Ok(OrderStatus::Pending)),
             Status(Ok(OrderStatus::Delivered)),
         ]);
-        assert_eq!(deliver(&gateway, &order(), &FAST).await, DeliveryResult::Delivered);
+        assert_eq!(
+            deliver(&gateway, &order(), &FAST).await,
+            DeliveryResult::Delivered
+        );
     }
 
     #[tokio::test]
@@ -287,7 +299,10 @@ mod tests {
             Status(Err(CarrierError::StatusUnknown)),
             Status(Ok(OrderStatus::Pending)),
         ]);
-        assert_eq!(deliver(&gateway, &order(), &policy).await, DeliveryResult::Undecided);
+        assert_eq!(
+            deliver(&gateway, &order(), &policy).await,
+            DeliveryResult::Undecided
+        );
         assert_eq!(gateway.calls().len(), 3);
     }
 
@@ -305,7 +320,10 @@ mod tests {
             attempts_max: 0,
             ..FAST
         };
-        assert_eq!(deliver(&gateway, &order(), &policy).await, DeliveryResult::Undecided);
+        assert_eq!(
+            deliver(&gateway, &order(), &policy).await,
+            DeliveryResult::Undecided
+        );
         assert!(gateway.calls().is_empty());
     }
 
@@ -316,7 +334,9 @@ mod tests {
             backoff_base_ms: 100,
             backoff_max_ms: 1_000,
         };
-        let waits: Vec<u128> = (1..=7).map(|call| policy.backoff(call).as_millis()).collect();
+        let waits: Vec<u128> = (1..=7)
+            .map(|call| policy.backoff(call).as_millis())
+            .collect();
         assert_eq!(waits, [0, 100, 200, 400, 800, 1_000, 1_000]);
         assert_eq!(policy.backoff(u32::MAX).as_millis(), 1_000);
         let huge = RetryPolicy {

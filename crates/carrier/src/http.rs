@@ -268,6 +268,7 @@ fn snippet(body: &[u8]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -295,7 +296,10 @@ mod tests {
         let url = carrier.url(&["v1", "orders", "a/b?c"]).unwrap();
         assert_eq!(url.as_str(), "http://h/api/v1/orders/a%2Fb%3Fc");
         let bare = HttpCarrier::try_new("http://h", 1_000).unwrap();
-        assert_eq!(bare.url(&["v1", "stats"]).unwrap().as_str(), "http://h/v1/stats");
+        assert_eq!(
+            bare.url(&["v1", "stats"]).unwrap().as_str(),
+            "http://h/v1/stats"
+        );
     }
 
     #[test]

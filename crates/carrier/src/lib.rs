@@ -31,8 +31,8 @@ pub mod simulator;
 pub mod wire;
 
 pub use deliver::{
-    Decision, DeliveryResult, RetryPolicy, Step, decide_after_status, decide_after_submit,
-    deliver, deliver_from,
+    Decision, DeliveryResult, RetryPolicy, Step, decide_after_status, decide_after_submit, deliver,
+    deliver_from,
 };
 pub use gateway::{CarrierError, CarrierGateway, CarrierOrder, OrderStatus, SubmitOutcome};
 pub use http::HttpCarrier;

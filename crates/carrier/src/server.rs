@@ -59,8 +59,7 @@ pub async fn serve(listener: std::net::TcpListener, sim: Arc<Simulator>) -> std:
 
 fn bad_request(message: String) -> error::Error {
     let body = ErrorBody::new(ERROR_BAD_REQUEST, Some(message));
-    error::InternalError::from_response("bad request", HttpResponse::BadRequest().json(body))
-        .into()
+    error::InternalError::from_response("bad request", HttpResponse::BadRequest().json(body)).into()
 }
 
 fn error_response(status: StatusCode, code: &str, message: Option<String>) -> HttpResponse {
@@ -77,31 +76,35 @@ fn carrier_error_response(err: CarrierError) -> HttpResponse {
         CarrierError::StatusUnknown => {
             error_response(StatusCode::SERVICE_UNAVAILABLE, ERROR_STATUS_UNKNOWN, None)
         }
-        CarrierError::Unavailable(message) => {
-            error_response(StatusCode::SERVICE_UNAVAILABLE, ERROR_UNAVAILABLE, Some(message))
-        }
+        CarrierError::Unavailable(message) => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ERROR_UNAVAILABLE,
+            Some(message),
+        ),
         CarrierError::Protocol(message) => {
             error_response(StatusCode::CONFLICT, ERROR_CONFLICT, Some(message))
         }
     }
 }
 
-fn check_order_id(order_id: &str) -> Result<(), HttpResponse> {
+/// Refuses order ids that are empty, too long or not printable, with a 400.
+fn check_order_id(order_id: &str) -> Option<HttpResponse> {
     let length = order_id.chars().count();
-    if length == 0 || length > ORDER_ID_CHARS_MAX || order_id.chars().any(char::is_control) {
-        let message = format!("order_id must be 1 to {ORDER_ID_CHARS_MAX} printable characters");
-        return Err(error_response(
-            StatusCode::BAD_REQUEST,
-            ERROR_BAD_REQUEST,
-            Some(message),
-        ));
+    let printable = !order_id.chars().any(char::is_control);
+    if (1..=ORDER_ID_CHARS_MAX).contains(&length) && printable {
+        return None;
     }
-    Ok(())
+    let message = format!("order_id must be 1 to {ORDER_ID_CHARS_MAX} printable characters");
+    Some(error_response(
+        StatusCode::BAD_REQUEST,
+        ERROR_BAD_REQUEST,
+        Some(message),
+    ))
 }
 
 async fn submit_order(sim: web::Data<Simulator>, body: web::Json<OrderRequest>) -> HttpResponse {
     let request = body.into_inner();
-    if let Err(response) = check_order_id(&request.order_id) {
+    if let Some(response) = check_order_id(&request.order_id) {
         return response;
     }
     let order = CarrierOrder {
@@ -128,7 +131,7 @@ async fn submit_order(sim: web::Data<Simulator>, body: web::Json<OrderRequest>) 
 
 async fn order_status(sim: web::Data<Simulator>, path: web::Path<String>) -> HttpResponse {
     let order_id = path.into_inner();
-    if let Err(response) = check_order_id(&order_id) {
+    if let Some(response) = check_order_id(&order_id) {
         return response;
     }
     match sim.status(&order_id).await {

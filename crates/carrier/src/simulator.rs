@@ -15,9 +15,11 @@
 //!
 //! A submit of a recorded order id never delivers again; it answers the recorded state. A
 //! status query answers the recorded state (or `NotFound`), except that with probability
-//! `unknown_rate` it answers `Err(StatusUnknown)`. Each call first waits a deterministic
-//! latency in `0..=latency_ms` *after* deciding, so a caller that gives up early sees a
-//! real lost response.
+//! `unknown_rate` it answers `Err(StatusUnknown)`, which is transient.
+//!
+//! Each call decides at once and only then waits a deterministic latency in
+//! `0..=latency_ms` before answering, so a caller that gives up early has lost a real
+//! response: the order may already be delivered.
 
 use crate::gateway::{CarrierError, CarrierGateway, CarrierOrder, OrderStatus, SubmitOutcome};
 use async_trait::async_trait;
@@ -36,9 +38,7 @@ pub const LATENCY_MS_MAX: u64 = 60_000;
 pub enum ConfigError {
     #[error("{name} must be a number between 0 and 1, got {value}")]
     Rate { name: &'static str, value: f64 },
-    #[error(
-        "failure_rate + timeout_rate must not exceed 1 (they split the submits), got {sum}"
-    )]
+    #[error("failure_rate + timeout_rate must not exceed 1 (they split the submits), got {sum}")]
     RatesSum { sum: f64 },
     #[error("latency_ms must be at most {LATENCY_MS_MAX}, got {value}")]
     Latency { value: u64 },
@@ -390,7 +390,11 @@ impl Simulator {
     }
 
     /// Up to `limit` recorded orders with ids greater than `after`, ordered by id.
-    pub fn orders_page(&self, after: Option<&str>, limit: usize) -> Vec<(String, OrderStatus, i64)> {
+    pub fn orders_page(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Vec<(String, OrderStatus, i64)> {
         let state = lock(&self.state);
         let range = match after {
             Some(after) => state
@@ -405,7 +409,10 @@ impl Simulator {
     }
 
     /// Decides a submit under the lock; the latency is waited out afterwards by the caller.
-    fn decide_submit(&self, order: &CarrierOrder) -> (Result<SubmitOutcome, CarrierError>, Duration) {
+    fn decide_submit(
+        &self,
+        order: &CarrierOrder,
+    ) -> (Result<SubmitOutcome, CarrierError>, Duration) {
         let config = self.config();
         let mut state = lock(&self.state);
         let attempt = state.next_attempt(Call::Submit, &order.order_id);
@@ -423,12 +430,23 @@ impl Simulator {
         }
         if order.amount_fen <= 0 {
             let reason = "amount must be positive".to_string();
-            state.record(order, Recorded::Failed { reason: reason.clone() });
+            state.record(
+                order,
+                Recorded::Failed {
+                    reason: reason.clone(),
+                },
+            );
             return (Ok(SubmitOutcome::Failed { reason }), latency);
         }
         let outcome = if draw.unit < config.failure_rate {
-            let reason = FAILURE_REASONS[usize::from(draw.pick) % FAILURE_REASONS.len()].to_string();
-            state.record(order, Recorded::Failed { reason: reason.clone() });
+            let reason =
+                FAILURE_REASONS[usize::from(draw.pick) % FAILURE_REASONS.len()].to_string();
+            state.record(
+                order,
+                Recorded::Failed {
+                    reason: reason.clone(),
+                },
+            );
             Ok(SubmitOutcome::Failed { reason })
         } else if draw.unit < config.failure_rate + config.timeout_rate {
             // A lost response: the caller cannot know which of the two happened.
@@ -495,6 +513,7 @@ impl CarrierGateway for Simulator {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -586,7 +605,10 @@ mod tests {
         let share = |n: u32, of: u32| f64::from(n) / f64::from(of);
         let near = |got: f64, want: f64| (got - want).abs() < 0.02;
         assert!(near(share(failed, orders_total), 0.1), "failed {failed}");
-        assert!(near(share(timeouts, orders_total), 0.2), "timeouts {timeouts}");
+        assert!(
+            near(share(timeouts, orders_total), 0.2),
+            "timeouts {timeouts}"
+        );
         assert!(near(share(unknown, orders_total), 0.3), "unknown {unknown}");
         assert!(
             (share(lost_after_delivery, timeouts) - 0.5).abs() < 0.05,
@@ -652,7 +674,10 @@ mod tests {
                 other => panic!("unexpected {other:?}"),
             }
         }
-        assert_eq!(sim.status("never-submitted").await, Ok(OrderStatus::NotFound));
+        assert_eq!(
+            sim.status("never-submitted").await,
+            Ok(OrderStatus::NotFound)
+        );
     }
 
     #[tokio::test]
@@ -705,7 +730,10 @@ mod tests {
         assert!(SimConfig::try_new(0, 0, 0.5, 0.5, 0.0).is_ok());
         assert!(matches!(
             SimConfig::try_new(0, 0, 1.5, 0.0, 0.0),
-            Err(ConfigError::Rate { name: "failure_rate", .. })
+            Err(ConfigError::Rate {
+                name: "failure_rate",
+                ..
+            })
         ));
         assert!(SimConfig::try_new(0, 0, 0.0, -0.1, 0.0).is_err());
         assert!(SimConfig::try_new(0, 0, 0.0, 0.0, f64::NAN).is_err());

@@ -1,6 +1,9 @@
 //! The HTTP path for real: the simulator server on a port-0 listener, driven through
 //! `HttpCarrier`.
 
+// Tests may panic on a broken setup; the workspace denies these only in shipped code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use creditloop_carrier::wire::{OrderPage, OrderRequest};
 use creditloop_carrier::{
     CarrierError, CarrierGateway, CarrierOrder, DeliveryResult, HttpCarrier, OrderStatus,
@@ -86,7 +89,11 @@ async fn a_thousand_faulty_orders_all_end_and_none_is_delivered_twice() {
     for (order_id, _, _) in &client_view {
         assert!(sim.delivered_count(order_id) <= 1);
     }
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,7 +111,10 @@ async fn a_client_timeout_is_a_lost_response_not_a_failure() {
         ..SimConfigPatch::default()
     };
     carrier.set_config(&quick).await.unwrap();
-    assert_eq!(carrier.status(&order.order_id).await, Ok(OrderStatus::Delivered));
+    assert_eq!(
+        carrier.status(&order.order_id).await,
+        Ok(OrderStatus::Delivered)
+    );
     assert_eq!(carrier.submit(&order).await, Ok(SubmitOutcome::Delivered));
     assert_eq!(sim.delivered_count(&order.order_id), 1);
 }
@@ -117,7 +127,10 @@ async fn carrier_answers_map_onto_the_gateway_types() {
     assert!(gateway.name().starts_with("http "));
 
     assert_eq!(gateway.status("nobody").await, Ok(OrderStatus::NotFound));
-    assert_eq!(gateway.submit(&order(1)).await, Ok(SubmitOutcome::Delivered));
+    assert_eq!(
+        gateway.submit(&order(1)).await,
+        Ok(SubmitOutcome::Delivered)
+    );
 
     let set = |patch: SimConfigPatch| {
         let carrier = carrier.clone();
@@ -128,7 +141,10 @@ async fn carrier_answers_map_onto_the_gateway_types() {
         ..SimConfigPatch::default()
     })
     .await;
-    assert_eq!(gateway.status("entry-00001").await, Err(CarrierError::StatusUnknown));
+    assert_eq!(
+        gateway.status("entry-00001").await,
+        Err(CarrierError::StatusUnknown)
+    );
 
     let config = set(SimConfigPatch {
         unknown_rate: Some(0.0),
@@ -164,7 +180,10 @@ async fn carrier_answers_map_onto_the_gateway_types() {
         amount_fen: 1,
         ..order(1)
     };
-    assert!(matches!(gateway.submit(&reused).await, Err(CarrierError::Protocol(_))));
+    assert!(matches!(
+        gateway.submit(&reused).await,
+        Err(CarrierError::Protocol(_))
+    ));
     assert_eq!(sim.delivered_count("entry-00001"), 1);
 
     // A refused configuration leaves the old one in place.

@@ -37,7 +37,9 @@ pub enum PhoneError {
     Format,
     #[error("number segment {prefix} is not a mobile number segment that can be topped up")]
     UnknownPrefix { prefix: String },
-    #[error("unknown operator {name}; expected CHINA_MOBILE, CHINA_UNICOM, CHINA_TELECOM or CHINA_BROADNET")]
+    #[error(
+        "unknown operator {name}; expected CHINA_MOBILE, CHINA_UNICOM, CHINA_TELECOM or CHINA_BROADNET"
+    )]
     UnknownOperator { name: String },
 }
 
@@ -373,6 +375,7 @@ impl From<PhoneNumber> for String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
