@@ -4,7 +4,7 @@
 //! *definite*. Only a definite answer may end a top-up. A definite `Delivered` posts the held
 //! ledger entry; a definite `Failed` voids it. Everything else — every [`CarrierError`],
 //! `Accepted`, `Pending`, `NotFound` — means "not known yet", and the caller must ask again
-//! (see [`crate::deliver`]). Treating an unknown outcome as a failure would void an entry
+//! (see [`crate::deliver()`]). Treating an unknown outcome as a failure would void an entry
 //! whose credit was in fact delivered, giving away credit; treating it as a success would
 //! charge a wallet for credit that never arrived.
 

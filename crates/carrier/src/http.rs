@@ -5,7 +5,9 @@
 //! gave a well-formed answer, the outcome is unknown. In particular, a client timeout, a
 //! connection cut after the request was written and a `504` all become
 //! [`CarrierError::Timeout`] — the request may have been carried out with only the response
-//! lost — and only a refused connection is reported as [`CarrierError::Unavailable`].
+//! lost. A refused connection and a `5xx` other than `504` are
+//! [`CarrierError::Unavailable`]; a `503 {"error":"status_unknown"}` is
+//! [`CarrierError::StatusUnknown`]. None of them is definite.
 
 use crate::gateway::{CarrierError, CarrierGateway, CarrierOrder, OrderStatus, SubmitOutcome};
 use crate::simulator::{ConfigError, SimConfig, SimConfigPatch, SimStats};
@@ -97,12 +99,19 @@ impl HttpCarrier {
     /// Every order the carrier has recorded, as `(order id, status, amount in fen)` ordered
     /// by id — the same shape as [`crate::Simulator::orders`], for reconciliation.
     pub async fn orders(&self) -> Result<Vec<(String, OrderStatus, i64)>, CarrierError> {
+        self.orders_in_pages(ORDERS_PAGE_MAX).await
+    }
+
+    async fn orders_in_pages(
+        &self,
+        page_size: usize,
+    ) -> Result<Vec<(String, OrderStatus, i64)>, CarrierError> {
         let mut orders = Vec::new();
         let mut after: Option<String> = None;
         loop {
             let mut url = self.url(&["v1", "orders"])?;
             url.query_pairs_mut()
-                .append_pair("limit", &ORDERS_PAGE_MAX.to_string());
+                .append_pair("limit", &page_size.to_string());
             if let Some(after) = &after {
                 url.query_pairs_mut().append_pair("after", after);
             }
@@ -271,6 +280,33 @@ fn snippet(body: &[u8]) -> String {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reconciliation_follows_the_pages() {
+        use crate::{SimConfig, Simulator};
+        use creditloop_domain::phone::PhoneNumber;
+        use std::sync::Arc;
+
+        let sim = Arc::new(Simulator::new(
+            SimConfig::try_new(4, 0, 0.5, 0.0, 0.0).unwrap(),
+        ));
+        for i in 0..7 {
+            let phone = PhoneNumber::parse("13312345678").unwrap();
+            let order = CarrierOrder::new(format!("o-{i}"), phone, 100 + i);
+            sim.submit(&order).await.unwrap();
+        }
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(crate::serve(listener, sim.clone()));
+        let carrier = HttpCarrier::try_new(&format!("http://127.0.0.1:{port}"), 5_000).unwrap();
+        for page_size in [1, 2, 3, 7, 8] {
+            assert_eq!(
+                carrier.orders_in_pages(page_size).await.unwrap(),
+                sim.orders()
+            );
+        }
+        assert_eq!(carrier.orders().await.unwrap().len(), 7);
+    }
 
     #[test]
     fn base_url_and_timeout_are_validated() {

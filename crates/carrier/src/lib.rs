@@ -11,7 +11,7 @@
 //!
 //! - [`gateway`]: the order, the answers, which answers are definite, and the
 //!   [`CarrierGateway`] trait the application holds as `Arc<dyn CarrierGateway>`.
-//! - [`deliver`]: the decision rules above as pure functions, and [`deliver()`], a bounded
+//! - [`mod@deliver`]: the decision rules above as pure functions, and [`deliver()`], a bounded
 //!   retry loop over them — the reference for the top-up worker.
 //! - [`simulator`]: the built-in, default carrier. Deterministic (every outcome is a hash of
 //!   seed, order id and attempt number) so that a failing run replays exactly, with fault

@@ -11,7 +11,7 @@
 //! setting `latency_ms` above the adapter's `timeout_ms`: the simulator decides before it
 //! waits, so the order is carried out and only the response is late.
 
-use crate::gateway::{CarrierError, CarrierGateway, CarrierOrder, OrderStatus};
+use crate::gateway::{CarrierError, CarrierGateway, CarrierOrder, OrderStatus, SubmitOutcome};
 use crate::simulator::{SimConfigPatch, Simulator};
 use crate::wire::{
     ERROR_BAD_REQUEST, ERROR_CONFLICT, ERROR_NOT_FOUND, ERROR_STATUS_UNKNOWN, ERROR_TIMEOUT,
@@ -116,9 +116,9 @@ async fn submit_order(sim: web::Data<Simulator>, body: web::Json<OrderRequest>) 
     match sim.submit(&order).await {
         Ok(outcome) => {
             let status = match outcome {
-                crate::gateway::SubmitOutcome::Delivered => OrderStatus::Delivered,
-                crate::gateway::SubmitOutcome::Failed { reason } => OrderStatus::Failed { reason },
-                crate::gateway::SubmitOutcome::Accepted => OrderStatus::Pending,
+                SubmitOutcome::Delivered => OrderStatus::Delivered,
+                SubmitOutcome::Failed { reason } => OrderStatus::Failed { reason },
+                SubmitOutcome::Accepted => OrderStatus::Pending,
             };
             match OrderReply::from_status(&order.order_id, &status) {
                 Some(reply) => HttpResponse::Ok().json(reply),

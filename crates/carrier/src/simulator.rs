@@ -150,7 +150,8 @@ impl SimConfig {
 impl TryFrom<SimConfigPatch> for SimConfig {
     type Error = ConfigError;
 
-    /// A full configuration from a patch; fields left out are those of [`SimConfig::new(0)`].
+    /// A full configuration from a patch; fields left out are those of
+    /// `SimConfig::new(0)`.
     fn try_from(patch: SimConfigPatch) -> Result<Self, Self::Error> {
         SimConfig::new(0).try_patch(&patch)
     }
