@@ -1,0 +1,126 @@
+//! The use-cases of creditloop.
+//!
+//! Every public operation takes the acting [`Principal`] first and checks one
+//! [`Permission`](creditloop_domain::Permission) before it touches data; the tenant always
+//! comes from the principal, never from an argument. Mutations run in one write transaction
+//! and finish through [`App::finish`], which appends to the tenant's audit chain and commits,
+//! or rolls back and records the failure.
+//!
+//! Invariants of this crate: it never imports actix, async-graphql or lettre, and it never
+//! builds ledger postings itself (it names templates).
+
+pub mod apikeys;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod funds;
+pub mod outbox;
+pub mod policy;
+pub mod principal;
+pub mod purchases;
+pub mod tenants;
+pub mod users;
+
+pub use error::{AppError, AppResult};
+pub use principal::{Actor, Principal};
+
+use creditloop_domain::{Clock, Fen};
+use creditloop_ledger::{Db, WriteTx};
+use std::sync::Arc;
+
+/// Settings the use-cases need (the server's configuration maps onto this).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// The largest amount any single operation may move.
+    pub amount_max: Fen,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub invitation_days: i64,
+    /// Lines per batch grant through the API.
+    pub batch_grant_rows_max: usize,
+    pub password_hashing: auth::PasswordCost,
+    /// Failed logins allowed per (account, address) within the window before it is blocked.
+    pub login_failures_max: i64,
+    /// Failed logins allowed per address within the window (any account).
+    pub login_failures_per_ip_max: i64,
+    pub login_window_minutes: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            amount_max: Fen::new(10_000_000_00),
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            invitation_days: 7,
+            batch_grant_rows_max: 10_000,
+            password_hashing: auth::PasswordCost::Owasp,
+            login_failures_max: 5,
+            login_failures_per_ip_max: 100,
+            login_window_minutes: 15,
+        }
+    }
+}
+
+/// The application: database, clock and settings. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<AppConfig>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> App {
+        App { db, clock, config: Arc::new(config) }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Ends a mutation: on success appends the audit event and commits; on failure rolls
+    /// back and records the refusal in the audit chain in its own transaction, so that the
+    /// attempt is visible even though it changed nothing.
+    pub async fn finish<T>(
+        &self,
+        tx: WriteTx,
+        principal: &Principal,
+        action: &str,
+        target: Option<String>,
+        result: AppResult<T>,
+    ) -> AppResult<T> {
+        match result {
+            Ok(value) => {
+                audit::append(&*tx, principal, action, target.as_deref(), "ok", None, self.now()).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+            Err(err) => {
+                if let Err(rollback) = tx.rollback().await {
+                    tracing::error!(error = %rollback, "rollback failed");
+                }
+                self.audit_refusal(principal, action, target.as_deref(), &err).await;
+                Err(err)
+            }
+        }
+    }
+
+    /// Records a refused or failed mutation. Best effort: a failure to record is logged,
+    /// never turned into a different answer to the client.
+    pub async fn audit_refusal(&self, principal: &Principal, action: &str, target: Option<&str>, err: &AppError) {
+        let outcome = err.code().as_str();
+        let detail = serde_json::json!({ "message": err.public_message() }).to_string();
+        let recorded = async {
+            let tx = self.db.begin_write().await?;
+            audit::append(&*tx, principal, action, target, outcome, Some(&detail), self.now()).await?;
+            tx.commit().await?;
+            Ok::<(), AppError>(())
+        }
+        .await;
+        if let Err(e) = recorded {
+            tracing::error!(error = %e, action, "could not record a refused mutation in the audit log");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The transactional outbox. Side effects (mail, webhooks, carrier calls) are written as rows
+//! in the same transaction as the event that causes them; workers deliver them afterwards.
+//! So an event and its notification commit together or not at all.
+
+use crate::AppResult;
+use chrono::{DateTime, Utc};
+use creditloop_domain::{TenantId, UserId};
+use creditloop_ledger::store::{exec, query_all};
+use sea_orm::ConnectionTrait;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// An invitation to set a password. Carries the one-time token: the row is the only
+    /// place it is kept, and the email is the only place it goes.
+    Invitation { user_id: UserId, email: String, name: String, locale: String, token: String, expires_at: DateTime<Utc> },
+    /// A purchase order waits for a finance decision.
+    ApprovalRequested { order_id: Uuid, face_value: String, requested_by: String },
+}
+
+impl Message {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Invitation { .. } => "email.invitation",
+            Message::ApprovalRequested { .. } => "email.approval_requested",
+        }
+    }
+}
+
+pub async fn enqueue<C: ConnectionTrait>(c: &C, tenant: TenantId, message: Message, now: DateTime<Utc>) -> AppResult<Uuid> {
+    let id = Uuid::now_v7();
+    exec(
+        c,
+        "INSERT INTO outbox (id, tenant_id, kind, payload, status, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, 'PENDING', 0, $5, $5)",
+        vec![id.into(), tenant.0.into(), message.kind().into(), serde_json::to_string(&message)?.into(), now.into()],
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The messages of a tenant, newest first (for tests and operators).
+pub async fn recent<C: ConnectionTrait>(c: &C, tenant: TenantId, limit: u64) -> AppResult<Vec<Message>> {
+    let rows = query_all(
+        c,
+        "SELECT payload FROM outbox WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+        vec![tenant.0.into(), (limit as i64).into()],
+    )
+    .await?;
+    rows.iter().map(|r| Ok(serde_json::from_str(&r.try_get::<String>("", "payload")?)?)).collect()
+}

@@ -1,0 +1,195 @@
+//! The database handle shared by every layer.
+//!
+//! PostgreSQL takes concurrent writers and relies on row locks and conditional updates.
+//! SQLite has a single writer: concurrent write transactions would fail with `SQLITE_BUSY`
+//! instead of queueing, so [`Db::begin_write`] serialises them in-process with an async
+//! mutex held for the life of the transaction. Reads never take it.
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    ExecResult, QueryResult, Statement, TransactionTrait, Value,
+};
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+/// Settings for opening the database.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    pub url: String,
+    pub pool_max: u32,
+    pub acquire_timeout_ms: u64,
+}
+
+impl Db {
+    pub async fn connect(options: &DbOptions) -> Result<Db, DbErr> {
+        let mut connect = ConnectOptions::new(options.url.clone());
+        connect
+            .max_connections(options.pool_max)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_millis(options.acquire_timeout_ms))
+            .sqlx_logging(false);
+        let conn = Database::connect(connect).await?;
+        let write_lock = match conn.get_database_backend() {
+            DbBackend::Sqlite => {
+                // WAL lets readers proceed while the single writer commits; busy_timeout
+                // covers the other processes (the CLI) that may touch the same file.
+                conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+                conn.execute_unprepared("PRAGMA busy_timeout=10000").await?;
+                Some(Arc::new(Mutex::new(())))
+            }
+            _ => None,
+        };
+        Ok(Db { conn, write_lock })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Starts a transaction that may write.
+    pub async fn begin_write(&self) -> Result<WriteTx, DbErr> {
+        let guard = match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.conn.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.conn.close().await
+    }
+}
+
+/// A write transaction; on SQLite it also holds the process-wide writer lock.
+pub struct WriteTx {
+    tx: DatabaseTransaction,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+/// Builds a statement from SQL written with PostgreSQL-style `$1` placeholders, rewriting
+/// them to SQLite's numbered `?1` form where needed. The SQL text is always a literal of the
+/// calling module; values are always bound, never formatted in.
+pub fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+pub async fn exec<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<ExecResult, DbErr> {
+    c.execute_raw(stmt(c.get_database_backend(), sql, values)).await
+}
+
+pub async fn query_all<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbErr> {
+    c.query_all_raw(stmt(c.get_database_backend(), sql, values)).await
+}
+
+pub async fn query_one<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<Option<QueryResult>, DbErr> {
+    c.query_one_raw(stmt(c.get_database_backend(), sql, values)).await
+}
+
+/// `$start, $start+1, ...` placeholders for an `IN (...)` list of `count` values.
+pub fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// True when a database error is a unique-constraint violation (on either backend).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    let text = err.to_string();
+    text.contains("UNIQUE constraint failed") || text.contains("duplicate key value") || text.contains("23505")
+}
+
+/// Builds a `WHERE` clause from optional filters, numbering placeholders as it goes, so that
+/// only the filters present reach the query planner.
+#[derive(Debug, Default)]
+pub struct Filter {
+    clauses: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Filter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a clause in which `?` stands for the bound value, e.g. `"tenant_id = ?"`.
+    pub fn and(&mut self, clause: &str, value: impl Into<Value>) -> &mut Self {
+        self.and_many(clause, vec![value.into()])
+    }
+
+    /// Adds a clause with several `?`, bound in order.
+    pub fn and_many(&mut self, clause: &str, values: Vec<Value>) -> &mut Self {
+        let mut sql = String::with_capacity(clause.len() + 8);
+        let mut values = values.into_iter();
+        for piece in clause.split_inclusive('?') {
+            match piece.strip_suffix('?') {
+                Some(head) => {
+                    sql.push_str(head);
+                    if let Some(value) = values.next() {
+                        self.values.push(value);
+                        sql.push_str(&format!("${}", self.values.len()));
+                    }
+                }
+                None => sql.push_str(piece),
+            }
+        }
+        self.clauses.push(sql);
+        self
+    }
+
+    /// Adds the clause only when the value is present.
+    pub fn and_opt<V: Into<Value>>(&mut self, clause: &str, value: Option<V>) -> &mut Self {
+        if let Some(value) = value {
+            self.and(clause, value);
+        }
+        self
+    }
+
+    /// The next placeholder number, for clauses appended after the filter (e.g. `LIMIT`).
+    pub fn next_placeholder(&self) -> usize {
+        self.values.len() + 1
+    }
+
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() { "TRUE".to_owned() } else { self.clauses.join(" AND ") }
+    }
+
+    pub fn values(&self) -> Vec<Value> {
+        self.values.clone()
+    }
+
+    pub fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+}

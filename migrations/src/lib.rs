@@ -1,0 +1,19 @@
+//! The database schema, one set of migrations for SQLite and PostgreSQL.
+//!
+//! Conventions: every tenant-owned table has `tenant_id` leading its indexes (tenants are the
+//! unit of sharding); money is `BIGINT` fen; ids are application-generated UUIDv7; times are
+//! UTC timestamps. Migrations are forward-only in production; `down` exists for development.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+mod util;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
