@@ -17,17 +17,6 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     chunkSizeWarningLimit: 1200,
-    rollupOptions: {
-      output: {
-        manualChunks(id: string) {
-          if (!id.includes('node_modules')) return undefined;
-          if (/[\\/](recharts|d3-[a-z]+|victory-vendor)[\\/]/.test(id)) return 'charts';
-          if (/[\\/](antd|@ant-design|rc-[a-z-]+|@rc-component)[\\/]/.test(id)) return 'antd';
-          if (/[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/.test(id)) return 'react';
-          return undefined;
-        },
-      },
-    },
   },
   test: {
     environment: 'jsdom',

@@ -1,3 +1,5 @@
+import rolePermissions from './role-permissions.json';
+
 /**
  * Permission names the web app checks against `viewer.permissions` (dotted names, as in the
  * contract's example "grants.create"). A permission list entry may also be a wildcard:
@@ -43,24 +45,11 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** The role → permission table the frontend was designed with (used by the mock server and tests). */
-export const ROLE_PERMISSIONS: Record<'OWNER' | 'HR_ADMIN' | 'FINANCE' | 'AUDITOR' | 'EMPLOYEE', Permission[]> = {
-  OWNER: PERMISSIONS.filter((p) => !['wallet.read', 'topups.create', 'cashouts.create', 'disputes.create'].includes(p)),
-  HR_ADMIN: [
-    'balances.read', 'users.read', 'users.invite', 'users.update', 'users.deactivate', 'imports.create', 'grants.create',
-    'schedules.read', 'schedules.manage', 'purchases.read', 'purchases.request', 'recycles.read', 'policy.read',
-  ],
-  FINANCE: [
-    'balances.read', 'users.read', 'funding.create', 'purchases.read', 'purchases.approve', 'recycles.read', 'recycles.create',
-    'entries.read', 'entries.reverse', 'accounts.read', 'exports.read', 'cashouts.read', 'cashouts.pay', 'reviews.read',
-    'reviews.decide', 'disputes.read', 'disputes.resolve', 'verify.run', 'policy.read',
-  ],
-  AUDITOR: [
-    'balances.read', 'users.read', 'schedules.read', 'purchases.read', 'recycles.read', 'entries.read', 'accounts.read',
-    'exports.read', 'cashouts.read', 'reviews.read', 'disputes.read', 'audit.read', 'verify.run', 'policy.read',
-  ],
-  EMPLOYEE: ['wallet.read', 'topups.create', 'cashouts.create', 'disputes.create'],
-};
+/**
+ * The role → permission table the frontend was designed with. The server is the authority
+ * (it sends `viewer.permissions`); this table feeds the mock server and the tests.
+ */
+export const ROLE_PERMISSIONS = rolePermissions as Record<'OWNER' | 'HR_ADMIN' | 'FINANCE' | 'AUDITOR' | 'EMPLOYEE', Permission[]>;
 
 export function permissionsForRoles(roles: readonly string[]): string[] {
   const set = new Set<string>();

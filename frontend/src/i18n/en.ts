@@ -521,6 +521,8 @@ const en: Record<MessageKey, string> = {
   'webhooks.delivered': 'Delivered',
   'webhooks.failed': 'Failed',
   'webhooks.pending': 'Retrying',
+  'webhooks.delete': 'Delete',
+  'webhooks.deleteConfirm': 'Events will no longer be sent to this URL. Delete it?',
 
   'portal.balance': 'Available credit',
   'portal.posted': 'Balance',

@@ -520,6 +520,8 @@ const zhCN = {
   'webhooks.delivered': '成功',
   'webhooks.failed': '失败',
   'webhooks.pending': '重试中',
+  'webhooks.delete': '删除',
+  'webhooks.deleteConfirm': '删除后将不再向该地址推送事件。确认删除？',
 
   'portal.balance': '可用额度',
   'portal.posted': '账面余额',
