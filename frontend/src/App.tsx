@@ -1,8 +1,8 @@
 import { Suspense, lazy, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { App as AntApp, Button, ConfigProvider, Flex, Result, Spin } from 'antd';
-import zhCNLocale from 'antd/locale/zh_CN';
-import enUSLocale from 'antd/locale/en_US';
+import zhCNLocale from 'antd/es/locale/zh_CN';
+import enUSLocale from 'antd/es/locale/en_US';
 import { I18nProvider, useI18n } from './i18n';
 import { ApiProvider } from './api/hooks';
 import { fetchRequester, type Requester } from './api/client';
@@ -101,7 +101,7 @@ function Localized({ children }: { children: ReactNode }) {
     document.title = lang === 'zh-CN' ? 'creditloop 话费管理' : 'creditloop';
   }, [lang]);
   return (
-    <ConfigProvider locale={lang === 'zh-CN' ? zhCNLocale : enUSLocale} theme={theme}>
+    <ConfigProvider locale={lang === 'zh-CN' ? zhCNLocale : enUSLocale} theme={theme} button={{ autoInsertSpace: false }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

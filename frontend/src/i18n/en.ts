@@ -81,7 +81,7 @@ const en: Record<MessageKey, string> = {
   'nav.grant': 'Single grant',
   'nav.batchGrant': 'Batch grant',
   'nav.schedules': 'Allowances',
-  'nav.purchasing': 'Purchasing & recycling',
+  'nav.purchasing': 'Purchasing',
   'nav.purchases': 'Purchase requests',
   'nav.recycles': 'Recycling',
   'nav.finance': 'Finance',
@@ -107,6 +107,7 @@ const en: Record<MessageKey, string> = {
   'nav.changePassword': 'Change password',
   'nav.signOut': 'Sign out',
   'nav.account': 'Account',
+  'nav.menu': 'Menu',
 
   'role.OWNER': 'Owner',
   'role.HR_ADMIN': 'HR admin',

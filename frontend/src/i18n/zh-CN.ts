@@ -106,6 +106,7 @@ const zhCN = {
   'nav.changePassword': '修改密码',
   'nav.signOut': '退出登录',
   'nav.account': '账户',
+  'nav.menu': '菜单',
 
   'role.OWNER': '所有者',
   'role.HR_ADMIN': '人事管理员',

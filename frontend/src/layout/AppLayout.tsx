@@ -102,7 +102,7 @@ export default function AppLayout() {
         <Header className="app-header">
           <Flex align="center" gap={12} style={{ minWidth: 0 }}>
             {mobile && (
-              <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawerOpen(true)} aria-label={t('nav.account')} />
+              <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawerOpen(true)} aria-label={t('nav.menu')} />
             )}
             <Typography.Text strong ellipsis className="tenant-name">
               {viewer?.tenant.name}

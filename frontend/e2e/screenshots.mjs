@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Screenshots of the main screens into docs/screenshots/. Against CREDITLOOP_URL when set,
+// otherwise against the built-in mock server (e2e/mock-server.mjs) serving dist/.
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launch, newPage, signIn, settle, LOGINS } from './browser.mjs';
+import { createMockServer } from './mock-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.resolve(here, '../../docs/screenshots');
+fs.mkdirSync(OUT, { recursive: true });
+
+let server;
+let base = process.env.CREDITLOOP_URL?.replace(/\/$/, '');
+if (!base) {
+  server = createMockServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}`;
+}
+const only = process.argv.slice(2);
+const browser = await launch();
+const shot = async (page, name, fullPage = true) => {
+  if (only.length && !only.includes(name)) return;
+  await settle(page);
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage });
+  console.log(`saved ${name}.png`);
+};
+try {
+  let page = await newPage(browser, base);
+  await page.goto(`${base}/sign-in`);
+  await shot(page, 'sign-in', false);
+
+  await signIn(page, base, LOGINS.hr);
+  for (const [p, name] of [['/dashboard', 'hr-dashboard'], ['/employees', 'employees'], ['/employees/import', 'roster-import'], ['/distribution/grant', 'grant'], ['/distribution/batch', 'batch-grant'], ['/distribution/schedules', 'schedules'], ['/purchasing/purchases', 'purchases-hr']]) {
+    await page.goto(base + p);
+    await shot(page, name);
+  }
+  await page.goto(`${base}/employees`);
+  await settle(page);
+  await page.locator('.ant-table-row').first().click();
+  await shot(page, 'employee-detail');
+  await page.close();
+
+  page = await newPage(browser, base);
+  await signIn(page, base, LOGINS.finance);
+  for (const [p, name] of [['/finance/funding', 'funding'], ['/finance/exports', 'exports'], ['/finance/payouts', 'payouts'], ['/finance/reconciliation', 'reconciliation'], ['/finance/reviews', 'reviews'], ['/finance/disputes', 'disputes'], ['/purchasing/recycles', 'recycles'], ['/purchasing/purchases', 'purchases-finance']]) {
+    await page.goto(base + p);
+    await shot(page, name);
+  }
+  await page.close();
+
+  page = await newPage(browser, base);
+  await signIn(page, base, LOGINS.owner);
+  for (const [p, name] of [['/settings/policy', 'policy'], ['/settings/users', 'users-roles'], ['/settings/api-keys', 'api-keys'], ['/settings/webhooks', 'webhooks']]) {
+    await page.goto(base + p);
+    await shot(page, name);
+  }
+  await page.close();
+
+  page = await newPage(browser, base, { lang: 'en' });
+  await signIn(page, base, LOGINS.auditor);
+  await page.goto(`${base}/audit`);
+  await shot(page, 'audit-log-en');
+  await page.goto(`${base}/dashboard`);
+  await shot(page, 'dashboard-en');
+  await page.goto(`${base}/settings/api-keys`);
+  await shot(page, 'forbidden-en', false);
+  await page.close();
+
+  page = await newPage(browser, base, { width: 375, height: 740 });
+  await signIn(page, base, LOGINS.employee);
+  for (const [p, name] of [['/me/wallet', 'portal-wallet-mobile'], ['/me/topup', 'portal-topup-mobile'], ['/me/cashout', 'portal-cashout-mobile'], ['/me/disputes', 'portal-disputes-mobile']]) {
+    await page.goto(base + p);
+    await shot(page, name);
+  }
+  await page.close();
+} finally {
+  await browser.close();
+  server?.close();
+}
