@@ -124,3 +124,42 @@ impl App {
         }
     }
 }
+
+/// The result of checking every ledger invariant and the audit chain.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    pub checked_at: chrono::DateTime<chrono::Utc>,
+    pub entries_checked: i64,
+    pub accounts_checked: i64,
+    pub audit_events_checked: i64,
+    /// `(check, detail)` for every violation found.
+    pub violations: Vec<(String, String)>,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+impl App {
+    /// Verifies one tenant (for its auditors) or, with `None`, every tenant (the CLI).
+    pub async fn verify(&self, scope: Option<&Principal>) -> AppResult<VerifyReport> {
+        if let Some(principal) = scope {
+            principal.require(creditloop_domain::Permission::LedgerVerify)?;
+        }
+        let tenant = scope.map(|p| p.tenant);
+        let ledger = creditloop_ledger::verify::run(self.db.conn(), tenant).await?;
+        let chain = audit::verify(self.db.conn(), tenant).await?;
+        let mut violations: Vec<(String, String)> =
+            ledger.violations.into_iter().map(|v| (v.check.to_owned(), v.detail)).collect();
+        violations.extend(chain.violations.into_iter().map(|v| ("audit_chain".to_owned(), v)));
+        Ok(VerifyReport {
+            checked_at: self.now(),
+            entries_checked: ledger.entries_checked,
+            accounts_checked: ledger.accounts_checked,
+            audit_events_checked: chain.events_checked,
+            violations,
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! Configuration: defaults, then an optional TOML file (`--config` or `CREDITLOOP_CONFIG`),
+//! then environment variables `CREDITLOOP_<KEY>` (e.g. `CREDITLOOP_DATABASE_URL`).
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://data/creditloop.db?mode=rwc` (default) or `postgres://user@host/db`.
+    pub database_url: String,
+    /// Address and port to listen on.
+    pub listen: String,
+    /// `production` turns off introspection and demands secure cookies.
+    pub mode: Mode,
+    /// Where the SQLite database and other local files live.
+    pub data_dir: PathBuf,
+    /// The built web app (`frontend/dist`); served at `/` when it exists.
+    pub frontend_dir: PathBuf,
+    pub log_format: LogFormat,
+    /// A tracing filter, e.g. `info` or `creditloop=debug,info`.
+    pub log_level: String,
+    pub db_pool_max: u32,
+    pub db_acquire_timeout_ms: u64,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    /// Largest request body accepted, in bytes.
+    pub body_bytes_max: usize,
+    pub graphql_depth_max: usize,
+    pub graphql_complexity_max: usize,
+    pub graphql_aliases_max: usize,
+    pub graphql_batch_max: usize,
+    /// GraphQL introspection; defaults to on in development and off in production.
+    pub introspection: Option<bool>,
+    /// Largest amount one operation may move, e.g. "10000000.00".
+    pub amount_max: String,
+    /// Lines per batch grant through the API.
+    pub batch_grant_rows_max: usize,
+    /// Seconds a graceful shutdown waits for requests in flight.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://data/creditloop.db?mode=rwc".into(),
+            listen: "127.0.0.1:8080".into(),
+            mode: Mode::Development,
+            data_dir: PathBuf::from("data"),
+            frontend_dir: PathBuf::from("frontend/dist"),
+            log_format: LogFormat::Pretty,
+            log_level: "info".into(),
+            db_pool_max: 16,
+            db_acquire_timeout_ms: 10_000,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            body_bytes_max: 1024 * 1024,
+            graphql_depth_max: 12,
+            graphql_complexity_max: 2_000,
+            graphql_aliases_max: 30,
+            graphql_batch_max: 10,
+            introspection: None,
+            amount_max: "10000000.00".into(),
+            batch_grant_rows_max: 10_000,
+            shutdown_timeout_secs: 30,
+        }
+    }
+}
+
+impl Settings {
+    pub fn load(file: Option<PathBuf>) -> Result<Settings, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        let file = file.or_else(|| std::env::var_os("CREDITLOOP_CONFIG").map(PathBuf::from));
+        if let Some(path) = file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment
+            .merge(Env::prefixed("CREDITLOOP_").ignore(&["CONFIG"]))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection.unwrap_or(self.mode == Mode::Development)
+    }
+}
