@@ -59,7 +59,9 @@ must_fail() {
 }
 
 # ------------------------------------------------------------------ lint
-SEP_ARGS=(-f "$PROD_VALUES" --set workers.separate=true --set migrations.database.existingSecret=creditloop-migrate)
+SEP_ARGS=(-f "$PROD_VALUES" --set workers.separate=true --set migrations.database.existingSecret=creditloop-migrate
+          --set smtp.existingSecret=creditloop-secrets --set sessionKey.existingSecret=creditloop-secrets
+          --set-string 'config.mailFrom=creditloop <no-reply@example.com>')
 DEV_ARGS=(--set devSecret.create=true --set devSecret.databaseUrl=postgres://dev:dev@postgres:5432/creditloop
           --set devSecret.sessionKey=dev-only-session-key)
 step "helm lint --strict (default values)" "$HELM" lint --strict "$CHART"
@@ -105,7 +107,7 @@ step "yamllint (Chart.yaml, values files)" "$VENV/yamllint" -s \
   "$CHART/Chart.yaml" "$CHART/values.yaml" "$PROD_VALUES"
 
 # ------------------------------------------------------------------ assertions on the manifests
-if checks="$("$VENV/python" helm/tests/check_rendered.py "$OUT" 2>&1)"; then :; fi
+if checks="$("$VENV/python" helm/tests/check_rendered.py "$OUT" "$ROOT" 2>&1)"; then :; fi
 printf '%s\n' "$checks"
 n_ok=$(printf '%s\n' "$checks" | grep -c '^ok - ' || true)
 n_bad=$(printf '%s\n' "$checks" | grep -c '^not ok - ' || true)

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Assertions on `helm template` output of the creditloop chart.
 
-Usage: check_rendered.py DIR
+Usage: check_rendered.py DIR [REPO_ROOT]
+With REPO_ROOT, the CREDITLOOP_* variables the chart and the Dockerfile set are also checked
+against the fields of `Settings` in crates/server/src/config.rs (the server refuses unknown ones).
 DIR holds the rendered scenarios written by scripts/helm-check.sh:
   default.yaml  default values (SQLite evaluation install)
   prod.yaml     values-production.yaml
   sep.yaml      values-production.yaml + workers.separate=true
                 + migrations.database.existingSecret=creditloop-migrate
+                + smtp and sessionKey Secrets, mailFrom (planned settings)
   dev.yaml      default values + devSecret.create=true (PostgreSQL URL from the dev Secret)
 Prints one line per check: "ok - NAME" or "not ok - NAME: REASON". Exit 1 if any failed.
 """
@@ -150,6 +153,9 @@ def assert_workloads(docs):
             assert c["args"][0] == "serve", f"{c['name']}: args {c['args']}"
             env_of(c)  # no duplicate names
             assert any(ef.get("configMapRef") for ef in c.get("envFrom", [])), "ConfigMap not in envFrom"
+        # Service links would inject CREDITLOOP_PORT, CREDITLOOP_SERVICE_HOST, ... for a Service
+        # named "creditloop", and the server refuses unknown CREDITLOOP_* variables.
+        assert spec.get("enableServiceLinks") is False, "enableServiceLinks must be false"
         ann = d["spec"]["template"]["metadata"].get("annotations", {})
         assert re.fullmatch(r"[0-9a-f]{64}", ann.get("checksum/config", "")), "checksum/config annotation"
         sel = d["spec"]["selector"]["matchLabels"]
@@ -198,7 +204,47 @@ def assert_monitors(docs):
                                "targetLabels", "podTargetLabels", "sampleLimit"}
 
 
-def main(d):
+# Settings of the contract that config.rs may not have yet (docs/operations.md, "planned").
+PLANNED = {"workers", "smtp_url", "mail_from", "cors_origins", "rate_limit_per_ip_per_minute",
+           "rate_limit_per_key_per_minute", "otel_endpoint", "session_key"}
+
+
+def settings_fields(root):
+    """Field names of `pub struct Settings` in crates/server/src/config.rs, or None."""
+    path = os.path.join(root, "crates", "server", "src", "config.rs")
+    try:
+        with open(path, encoding="utf-8") as f:
+            src = f.read()
+    except OSError:
+        return None
+    m = re.search(r"pub struct Settings\s*\{(.*?)\n\}", src, re.S)
+    if not m:
+        return None
+    return set(re.findall(r"^\s*pub\s+([a-z_][a-z0-9_]*)\s*:", m.group(1), re.M))
+
+
+def creditloop_env_names(docs):
+    names = set()
+    for d in docs:
+        if d.get("kind") == "ConfigMap":
+            names |= {k for k in (d.get("data") or {}) if k.startswith("CREDITLOOP_")}
+        if d.get("kind") in ("Deployment", "Job"):
+            for c in pod_spec(d)["containers"]:
+                names |= {e["name"] for e in c.get("env", []) if e["name"].startswith("CREDITLOOP_")}
+    return names
+
+
+def dockerfile_env_names(root):
+    with open(os.path.join(root, "Dockerfile"), encoding="utf-8") as f:
+        text = f.read().replace("\\\n", " ")
+    names = set()
+    for line in text.splitlines():
+        if line.strip().startswith("ENV "):
+            names |= set(re.findall(r"\b(CREDITLOOP_[A-Z0-9_]+)=", line))
+    return names
+
+
+def main(d, root=None):
     try:
         default, prod, sep, dev = (load(d, s) for s in ("default", "prod", "sep", "dev"))
     except (OSError, yaml.YAMLError) as e:
@@ -227,6 +273,7 @@ def main(d):
             assert ref["name"] and ref["key"] == "database-url", ref
             if name != "dev":
                 assert not of_kind(docs, "Secret"), "chart must not create a Secret by default"
+            if name == "sep":
                 for k in ("CREDITLOOP_SMTP_URL", "CREDITLOOP_SESSION_KEY"):
                     assert "secretKeyRef" in env[k]["valueFrom"], k
 
@@ -275,7 +322,8 @@ def main(d):
                      "CREDITLOOP_DATA_DIR": "/app/data",
                      "CREDITLOOP_FRONTEND_DIR": "/app/frontend/dist"}.items():
             assert cm["data"].get(k) == v, f"{k}={cm['data'].get(k)!r}"
-        assert env_of(pod_spec(web)["containers"][0])["CREDITLOOP_WORKERS"]["value"] == "true"
+        # workers default to on in the server: the variable is only passed when it is false
+        assert "CREDITLOOP_WORKERS" not in env_of(pod_spec(web)["containers"][0])
 
     @check("prod: HPA autoscaling/v2 on CPU targets the web Deployment; replicas left to the HPA")
     def _():
@@ -343,6 +391,32 @@ def main(d):
         b = one(default, "Deployment", "web")["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
         assert a != b, "checksum does not follow the config"
 
+    fields = settings_fields(root) if root else None
+    notes = []
+    if fields is None:
+        notes.append("config.rs not found: CREDITLOOP_* names not cross-checked")
+    else:
+        def env_to_key(n):
+            return n[len("CREDITLOOP_"):].lower()
+
+        @check("default values and Dockerfile set only settings config.rs has")
+        def _():
+            names = creditloop_env_names(default) | dockerfile_env_names(root)
+            unknown = sorted(n for n in names if env_to_key(n) not in fields)
+            assert not unknown, f"the server would refuse {unknown}"
+
+        for name in ("prod", "sep", "dev"):
+            @check(f"{name}: CREDITLOOP_* names are config.rs settings or planned ones")
+            def _(docs=scenarios[name]):
+                names = creditloop_env_names(docs)
+                unknown = sorted(n for n in names if env_to_key(n) not in fields | PLANNED)
+                assert not unknown, f"not settings of the server nor planned: {unknown}"
+
+        missing = sorted(PLANNED - fields)
+        if missing:
+            notes.append("planned settings not yet in config.rs (do not set them in production): "
+                         + ", ".join(missing))
+
     failed = 0
     for ok, name, why in results:
         if ok:
@@ -350,11 +424,13 @@ def main(d):
         else:
             failed += 1
             print(f"not ok - {name}: {why}")
+    for n in notes:
+        print(f"# note: {n}")
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:]))

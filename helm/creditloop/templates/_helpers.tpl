@@ -100,22 +100,10 @@ worker pods) and inlined into the migration Job (a pre-install hook cannot rely 
 {{- if not (include "creditloop.externalDatabase" .) }}
 {{- $_ := set $env "CREDITLOOP_DATABASE_URL" "sqlite:///app/data/creditloop.db?mode=rwc" }}
 {{- end }}
-{{- $keys := dict
-  "mode" "CREDITLOOP_MODE"
-  "logFormat" "CREDITLOOP_LOG_FORMAT"
-  "logLevel" "CREDITLOOP_LOG_LEVEL"
-  "dbPoolMax" "CREDITLOOP_DB_POOL_MAX"
-  "sessionIdleMinutes" "CREDITLOOP_SESSION_IDLE_MINUTES"
-  "sessionAbsoluteHours" "CREDITLOOP_SESSION_ABSOLUTE_HOURS"
-  "mailFrom" "CREDITLOOP_MAIL_FROM"
-  "rateLimitPerIpPerMinute" "CREDITLOOP_RATE_LIMIT_PER_IP_PER_MINUTE"
-  "rateLimitPerKeyPerMinute" "CREDITLOOP_RATE_LIMIT_PER_KEY_PER_MINUTE"
-  "otelEndpoint" "CREDITLOOP_OTEL_ENDPOINT"
--}}
-{{- range $k, $envName := $keys }}
-{{- $v := index $c $k }}
-{{- if and (not (kindIs "invalid" $v)) (ne (toString $v) "") }}
-{{- $_ := set $env $envName (toString $v) }}
+{{- /* Every config.<camelCase> key maps to CREDITLOOP_<UPPER_SNAKE> (dbPoolMax -> CREDITLOOP_DB_POOL_MAX). */}}
+{{- range $k, $v := $c }}
+{{- if and (ne $k "workers") (ne $k "corsOrigins") (not (kindIs "invalid" $v)) (ne (toString $v) "") }}
+{{- $_ := set $env (printf "CREDITLOOP_%s" ($k | snakecase | upper)) (toString $v) }}
 {{- end }}
 {{- end }}
 {{- if $c.corsOrigins }}
@@ -157,24 +145,30 @@ Arg: dict "root" $ "migrate" bool (migrate: the migration Job's database overrid
 {{- end }}
 
 {{/*
-Container env for a creditloop pod. Arg: dict "root" $ "workers" "true"|"false"|"" ("" = leave config.workers).
+Container env for a creditloop pod. Arg: dict "root" $ "workers" "true"|"false"|"".
+CREDITLOOP_WORKERS is only set when it differs from the server default (true) or for the
+separate worker Deployment, so that a default install sets only settings every server knows.
 */}}
 {{- define "creditloop.containerEnv" -}}
 {{- $root := .root -}}
+{{- $workers := .workers -}}
+{{- if and (not $workers) (not $root.Values.config.workers) }}
+{{- $workers = "false" }}
+{{- end }}
+{{- $secretEnv := include "creditloop.secretEnv" (dict "root" $root) | trim -}}
+{{- if or $workers $secretEnv $root.Values.extraEnv }}
 env:
-  {{- if .workers }}
+  {{- if $workers }}
   - name: CREDITLOOP_WORKERS
-    value: {{ .workers | quote }}
-  {{- else }}
-  - name: CREDITLOOP_WORKERS
-    value: {{ $root.Values.config.workers | toString | quote }}
+    value: {{ $workers | quote }}
   {{- end }}
-  {{- with (include "creditloop.secretEnv" (dict "root" $root) | trim) }}
+  {{- with $secretEnv }}
   {{- . | nindent 2 }}
   {{- end }}
   {{- with $root.Values.extraEnv }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Volumes shared by creditloop pods: writable /tmp and data dir on a read-only root. */}}
