@@ -11,8 +11,9 @@ afterEach(() => {
 if (!window.matchMedia) {
   Object.defineProperty(window, 'matchMedia', {
     writable: true,
+    // Behave like a desktop browser: every min-width breakpoint matches.
     value: (query: string) => ({
-      matches: false,
+      matches: /min-width/.test(query),
       media: query,
       onchange: null,
       addListener: () => {},
