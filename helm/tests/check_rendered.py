@@ -399,13 +399,13 @@ def main(d, root=None):
         def env_to_key(n):
             return n[len("CREDITLOOP_"):].lower()
 
-        @check("default values and Dockerfile set only settings config.rs has")
+        @check("default values, values-production.yaml and Dockerfile set only settings config.rs has")
         def _():
-            names = creditloop_env_names(default) | dockerfile_env_names(root)
+            names = creditloop_env_names(default) | creditloop_env_names(prod) | dockerfile_env_names(root)
             unknown = sorted(n for n in names if env_to_key(n) not in fields)
             assert not unknown, f"the server would refuse {unknown}"
 
-        for name in ("prod", "sep", "dev"):
+        for name in ("sep", "dev"):
             @check(f"{name}: CREDITLOOP_* names are config.rs settings or planned ones")
             def _(docs=scenarios[name]):
                 names = creditloop_env_names(docs)
