@@ -1,1 +1,309 @@
+//! The black-box test harness: every test gets its own server on port 0, its own database
+//! (a temporary SQLite file, or a fresh PostgreSQL database that is dropped afterwards), a
+//! manual clock, and a tenant with one user per role.
 
+use anyhow::Context as _;
+use creditloop_app::App;
+use creditloop_domain::{ManualClock, TenantId};
+use creditloop_server::{Application, BuildOptions, Settings};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub use creditloop_app::demo::DEMO_PASSWORD;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests use: `CREDITLOOP_TEST_PG` or the local one.
+pub fn pg_base() -> String {
+    std::env::var("CREDITLOOP_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A prefix shared by every database this test run creates, so the runner can sweep them.
+fn run_prefix() -> String {
+    let run = std::env::var("CREDITLOOP_TEST_RUN_ID").unwrap_or_else(|_| std::process::id().to_string());
+    format!("cltest_{}", run.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
+}
+
+async fn admin_exec(sql: &str) -> anyhow::Result<()> {
+    use sea_orm::ConnectionTrait;
+    let admin = sea_orm::Database::connect(format!("{}/postgres", pg_base())).await.context("connecting to PostgreSQL")?;
+    admin.execute_unprepared(sql).await?;
+    admin.close().await?;
+    Ok(())
+}
+
+/// A database for one test.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: Option<tempdir::TempDir>,
+}
+
+mod tempdir {
+    /// A directory removed on drop.
+    pub struct TempDir(pub std::path::PathBuf);
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl TestDb {
+    pub async fn create(backend: Backend) -> anyhow::Result<TestDb> {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("creditloop-test-{unique}"));
+                std::fs::create_dir_all(&dir)?;
+                let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+                Ok(TestDb { url, pg_name: None, _dir: Some(tempdir::TempDir(dir)) })
+            }
+            Backend::Postgres => {
+                let name = format!("{}_{}", run_prefix(), &unique[..12]);
+                admin_exec(&format!("CREATE DATABASE {name}")).await?;
+                Ok(TestDb { url: format!("{}/{name}", pg_base()), pg_name: Some(name), _dir: None })
+            }
+        }
+    }
+
+    pub async fn drop_db(&self) {
+        if let Some(name) = &self.pg_name {
+            if let Err(e) = admin_exec(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await {
+                eprintln!("could not drop test database {name}: {e}");
+            }
+        }
+    }
+}
+
+/// A signed-in user of a test tenant.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub email: String,
+    pub user_id: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestTenant {
+    pub id: TenantId,
+    pub owner: Login,
+    pub hr: Login,
+    pub finance: Login,
+    pub auditor: Login,
+    pub employees: Vec<Login>,
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub address: String,
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub client: reqwest::Client,
+    db: TestDb,
+    handle: actix_web::dev::ServerHandle,
+}
+
+pub const PASSWORD: &str = "correct-horse-battery-staple";
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        match Self::try_spawn(backend).await {
+            Ok(app) => app,
+            Err(e) => panic!("could not start a test server on {backend:?}: {e:#}"),
+        }
+    }
+
+    async fn try_spawn(backend: Backend) -> anyhow::Result<TestApp> {
+        let db = TestDb::create(backend).await?;
+        let settings = Settings {
+            database_url: db.url.clone(),
+            listen: "127.0.0.1:0".into(),
+            db_pool_max: 8,
+            log_level: std::env::var("CREDITLOOP_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            ..Settings::default()
+        };
+        creditloop_server::telemetry::init(&settings);
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let options = BuildOptions {
+            clock: clock.clone(),
+            password_cost: creditloop_app::auth::PasswordCost::Fast,
+            migrate: true,
+        };
+        let application = Application::build(settings, options).await?;
+        let address = format!("http://127.0.0.1:{}", application.port());
+        let app = application.app.clone();
+        let handle = application.handle();
+        tokio::spawn(application.run_until_stopped());
+        let client = reqwest::Client::builder().build()?;
+        Ok(TestApp { backend, address, app, clock, client, db, handle })
+    }
+
+    /// Stops the server and drops the database.
+    pub async fn cleanup(self) {
+        self.handle.stop(false).await;
+        let _ = self.app.db.clone().close().await;
+        self.db.drop_db().await;
+    }
+
+    /// Posts a GraphQL request and returns the whole JSON answer.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token.filter(|t| !t.is_empty()) {
+            req = req.bearer_auth(token);
+        }
+        let res = req.send().await.unwrap_or_else(|e| panic!("request failed: {e}"));
+        res.json().await.unwrap_or_else(|e| panic!("response is not JSON: {e}"))
+    }
+
+    /// Posts and expects success: returns `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let res = self.gql(Some(token), query, variables).await;
+        assert!(res.get("errors").is_none(), "unexpected errors: {res}\nquery: {query}");
+        res["data"].clone()
+    }
+
+    /// Posts and expects an error: returns its `extensions.code`.
+    pub async fn err(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let res = self.gql(token, query, variables).await;
+        code_of(&res).unwrap_or_else(|| panic!("expected an error, got {res}\nquery: {query}"))
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Login {
+        let data = self
+            .gql(None, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }", json!({ "e": email, "p": password }))
+            .await;
+        let token = data["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {data}")).to_owned();
+        let user_id = data["data"]["login"]["user"]["id"].as_str().unwrap_or_default().to_owned();
+        Login { email: email.to_owned(), user_id, token }
+    }
+
+    /// Invites a user through the API and accepts the invitation from the outbox.
+    pub async fn invite(&self, inviter: &Login, tenant: TenantId, email: &str, roles: &[&str], extra: Value) -> Login {
+        let mut input = json!({ "email": email, "name": email.split('@').next().unwrap_or(email), "roles": roles });
+        if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+            input.extend(extra.clone());
+        }
+        let data = self.ok(&inviter.token, "mutation($i: InviteUserInput!) { inviteUser(input: $i) { id } }", json!({ "i": input })).await;
+        let user_id = data["inviteUser"]["id"].as_str().unwrap_or_default().to_owned();
+        let token = self.invitation_token(tenant, email).await;
+        let data = self
+            .ok("", "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) { token } }", json!({ "t": token, "p": PASSWORD }))
+            .await;
+        Login { email: email.to_owned(), user_id, token: data["acceptInvitation"]["token"].as_str().unwrap_or_default().to_owned() }
+    }
+
+    pub async fn invitation_token(&self, tenant: TenantId, email: &str) -> String {
+        let messages = creditloop_app::outbox::recent(self.app.db.conn(), tenant, 100).await.unwrap_or_default();
+        messages
+            .into_iter()
+            .find_map(|m| match m {
+                creditloop_app::outbox::Message::Invitation { email: e, token, .. } if e == email => Some(token),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no invitation for {email}"))
+    }
+
+    /// A tenant with an owner, an HR admin, finance, an auditor and `employees` employees.
+    pub async fn tenant(&self, employees: usize) -> TestTenant {
+        let slug = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        let owner_email = format!("owner@{slug}.test");
+        let (tenant, _) = self
+            .app
+            .create_tenant(&slug, &format!("Tenant {slug}"), "Asia/Shanghai", &owner_email, "Owner", PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("create tenant: {e}"));
+        let owner = self.login(&owner_email, PASSWORD).await;
+        let hr = self.invite(&owner, tenant.id, &format!("hr@{slug}.test"), &["HR_ADMIN"], json!({})).await;
+        let finance = self.invite(&owner, tenant.id, &format!("finance@{slug}.test"), &["FINANCE"], json!({})).await;
+        let auditor = self.invite(&owner, tenant.id, &format!("auditor@{slug}.test"), &["AUDITOR"], json!({})).await;
+        let mut list = Vec::with_capacity(employees);
+        for i in 0..employees {
+            let phone = format!("138{:08}", i + 1);
+            let extra = json!({ "employeeNo": format!("E{i:04}"), "phone": phone, "department": if i % 2 == 0 { "Sales" } else { "Ops" } });
+            list.push(self.invite(&hr, tenant.id, &format!("emp{i}@{slug}.test"), &["EMPLOYEE"], extra).await);
+        }
+        TestTenant { id: tenant.id, owner, hr, finance, auditor, employees: list }
+    }
+
+    /// Funds the tenant and buys `pool` of credit (approved by finance when needed).
+    pub async fn stock(&self, t: &TestTenant, funding: &str, pool: &str) {
+        self.ok(&t.finance.token, "mutation($i: FundInput!) { fund(input: $i) { id } }",
+            json!({ "i": { "amount": funding, "reference": "BANK-1", "idempotencyKey": format!("fund-{}", uuid::Uuid::new_v4()) } })).await;
+        let price = price_of(pool);
+        let data = self.ok(&t.hr.token,
+            "mutation($f: Money!, $p: Money!, $k: String!) { requestPurchase(faceValue: $f, price: $p, supplier: \"Supplier\", idempotencyKey: $k) { id status } }",
+            json!({ "f": pool, "p": price, "k": format!("po-{}", uuid::Uuid::new_v4()) })).await;
+        if data["requestPurchase"]["status"] == "PENDING_APPROVAL" {
+            self.ok(&t.finance.token, "mutation($id: ID!, $k: String!) { approvePurchase(id: $id, idempotencyKey: $k) { status } }",
+                json!({ "id": data["requestPurchase"]["id"], "k": format!("ap-{}", uuid::Uuid::new_v4()) })).await;
+        }
+    }
+
+    /// Balances of the tenant as strings: (funding, pool, granted).
+    pub async fn balances(&self, t: &TestTenant) -> (String, String, String) {
+        let data = self.ok(&t.finance.token, "{ tenant { balances { funding pool granted } } }", json!({})).await;
+        let b = &data["tenant"]["balances"];
+        (s(&b["funding"]), s(&b["pool"]), s(&b["granted"]))
+    }
+
+    pub async fn wallet_balance(&self, employee: &Login) -> String {
+        let data = self.ok(&employee.token, "{ myWallet { balance } }", json!({})).await;
+        s(&data["myWallet"]["balance"])
+    }
+
+    /// Runs `creditloop verify`'s checks and fails the test on any violation.
+    pub async fn assert_verified(&self) {
+        let report = self.app.verify(None).await.unwrap_or_else(|e| panic!("verify failed to run: {e}"));
+        assert!(report.ok(), "ledger invariants broken: {:#?}", report.violations);
+    }
+
+    pub fn in_days(&self, days: i64) -> String {
+        (self.app.now() + chrono::Duration::days(days)).to_rfc3339()
+    }
+}
+
+/// A supplier price 96% of face value, as a money string.
+fn price_of(face: &str) -> String {
+    let fen = creditloop_domain::Fen::parse(face).map(|f| f.get()).unwrap_or(0);
+    creditloop_domain::Fen::new(fen * 96 / 100).to_string()
+}
+
+pub fn s(v: &Value) -> String {
+    v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())
+}
+
+pub fn code_of(res: &Value) -> Option<String> {
+    res["errors"][0]["extensions"]["code"].as_str().map(str::to_owned)
+}
+
+/// Writes a test twice: once per backend.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: &$crate::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await;
+                run(&app).await;
+                app.cleanup().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::TestApp::spawn($crate::Backend::Postgres).await;
+                run(&app).await;
+                app.cleanup().await;
+            }
+        }
+    };
+}

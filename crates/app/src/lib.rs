@@ -76,8 +76,11 @@ impl App {
         App { db, clock, config: Arc::new(config) }
     }
 
+    /// The current time, at microsecond precision: what both databases store, so that a
+    /// value read back equals the value written.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
+        use chrono::SubsecRound;
+        self.clock.now().trunc_subsecs(6)
     }
 
     /// Ends a mutation: on success appends the audit event and commits; on failure rolls

@@ -91,7 +91,12 @@ impl Settings {
             figment = figment.merge(Toml::file_exact(path));
         }
         figment
-            .merge(Env::prefixed("CREDITLOOP_").ignore(&["CONFIG"]))
+            // Variables that belong to other tools (the CLI's owner password, the test
+            // harness) share the prefix but are not settings.
+            .merge(Env::prefixed("CREDITLOOP_").filter(|key| {
+                let key = key.as_str();
+                key != "config" && key != "owner_password" && !key.starts_with("test_")
+            }))
             .extract()
             .map_err(Box::new)
     }
