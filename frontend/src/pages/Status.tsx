@@ -11,7 +11,6 @@ export function Forbidden() {
       title={t('auth.forbiddenTitle')}
       subTitle={t('auth.forbiddenText')}
       extra={<Button type="primary" onClick={() => navigate('/')}>{t('auth.backHome')}</Button>}
-      data-testid="forbidden"
     />
   );
 }

@@ -73,7 +73,7 @@ export default function Topup() {
     return (
       <>
         <PageHeader title={t('topup.title')} />
-        <Card>
+        <Card data-testid="topup-result">
           <Result
             status={status}
             title={t('topup.submitted')}
@@ -88,7 +88,6 @@ export default function Topup() {
               <Button key="again" type="primary" onClick={() => { setResult(null); form.resetFields(['amount', 'code']); }}>{t('topup.another')}</Button>,
               <Link key="wallet" to="/me/wallet"><Button>{t('nav.wallet')}</Button></Link>,
             ]}
-            data-testid="topup-result"
           />
         </Card>
       </>
@@ -185,7 +184,6 @@ export default function Topup() {
         confirmLoading={topup.loading}
         onOk={submit}
         onCancel={() => setReviewing(null)}
-        data-testid="topup-confirm"
       >
         {reviewing && (
           <>
