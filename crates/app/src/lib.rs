@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod policy;
 pub mod principal;
 pub mod purchases;
+pub mod recycle;
 pub mod tenants;
 pub mod users;
 

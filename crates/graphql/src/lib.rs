@@ -12,7 +12,9 @@ mod error;
 mod limits;
 mod mutation;
 mod query;
+mod recycle;
 mod scalars;
+mod topups;
 mod types;
 
 pub use error::to_gql_error;
@@ -21,7 +23,15 @@ pub use limits::{Limits, QueryShapeGuard};
 use async_graphql::{EmptySubscription, Schema};
 use creditloop_app::{App, Principal};
 
-pub type CreditloopSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+/// The query root, merged from one object per area so each area keeps its own file.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Query(query::CoreQuery, topups::TopupQuery, recycle::RecycleQuery);
+
+/// The mutation root, merged the same way.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(mutation::CoreMutation, topups::TopupMutation, recycle::RecycleMutation);
+
+pub type CreditloopSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Per-request data the HTTP layer puts into the GraphQL context.
 #[derive(Debug, Clone, Default)]
@@ -40,7 +50,7 @@ pub struct RequestContext {
 pub const SESSION_COOKIE: &str = "creditloop_session";
 
 pub fn build_schema(app: App, limits: &Limits) -> CreditloopSchema {
-    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(app)
         .limit_depth(limits.depth_max)
         .limit_complexity(limits.complexity_max)
@@ -54,7 +64,7 @@ pub fn build_schema(app: App, limits: &Limits) -> CreditloopSchema {
 
 /// The SDL of the schema, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish();
+    let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish();
     let mut sdl = schema.sdl();
     if !sdl.ends_with('\n') {
         sdl.push('\n');

@@ -11,7 +11,8 @@ use creditloop_app::AppError;
 use creditloop_domain::phone::PhoneNumber;
 use creditloop_domain::{ApiKeyId, Email, EntryId, IdempotencyKey, UserId};
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct CoreMutation;
 
 fn key(text: &str) -> GqlResult<IdempotencyKey> {
     IdempotencyKey::parse(text).map_err(|e| crate::to_gql_error(AppError::from(e).at("idempotencyKey")))
@@ -52,7 +53,7 @@ async fn session_out(ctx: &Context<'_>, session: NewSession) -> GqlResult<Sessio
 }
 
 #[Object]
-impl Mutation {
+impl CoreMutation {
     /// Signs in with email and password.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<Session> {
         let request = ctx.data_unchecked::<RequestContext>();

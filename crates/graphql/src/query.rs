@@ -10,7 +10,8 @@ use creditloop_domain::phone::PhoneNumber;
 use creditloop_domain::{AccountId, EntryId, UserId};
 use creditloop_ledger::EntryFilter as LEntryFilter;
 
-pub struct Query;
+#[derive(Default)]
+pub struct CoreQuery;
 
 fn bad_cursor() -> async_graphql::Error {
     crate::to_gql_error(AppError::validation("after", "the cursor is not one this API gave out"))
@@ -25,7 +26,7 @@ fn optional_id<T>(id: Option<&ID>, what: &str, field: &str, parse: impl Fn(&str)
 }
 
 #[Object]
-impl Query {
+impl CoreQuery {
     /// Who is asking: the signed-in user or API key, their tenant and permissions.
     async fn viewer(&self, ctx: &Context<'_>) -> GqlResult<Viewer> {
         let p = principal(ctx)?;

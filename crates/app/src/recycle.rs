@@ -1,0 +1,1 @@
+//! Recycling pool credit to cash, employee cash-outs and payouts.
