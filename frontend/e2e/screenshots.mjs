@@ -3,6 +3,7 @@
 // otherwise against the built-in mock server (e2e/mock-server.mjs) serving dist/.
 import path from 'node:path';
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launch, newPage, signIn, settle, LOGINS } from './browser.mjs';
 import { createMockServer } from './mock-server.mjs';
@@ -23,6 +24,7 @@ const browser = await launch();
 const shot = async (page, name, fullPage = true) => {
   if (only.length && !only.includes(name)) return;
   await settle(page);
+  if (!fullPage) await page.waitForTimeout(500); // let modal animations finish
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage });
   console.log(`saved ${name}.png`);
 };
@@ -40,6 +42,20 @@ try {
   await settle(page);
   await page.locator('.ant-table-row').first().click();
   await shot(page, 'employee-detail');
+  await page.getByRole('button', { name: '停用账户' }).click();
+  await shot(page, 'employee-deactivate', false);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shots-'));
+  const csv = (name, body) => { const f = path.join(tmp, name); fs.writeFileSync(f, body); return f; };
+  const header = 'email,name,employee_no,phone,department,cost_center,locale\n';
+  await page.goto(`${base}/employees/import`);
+  await page.locator('input[type=file]').setInputFiles(csv('bad.csv', header + 'zhou.qiang@demo.creditloop.test,周强,E2001,13912345678,研发部,CC-200,zh\nbad-email,,E2002,1391234,市场部,CC-201,zh\nemp1@demo.creditloop.test,张伟,E1001,13810000000,研发部,CC-200,zh\nemp1@demo.creditloop.test,张伟,E1001,2381000000,研发部,CC-200,zh\n'));
+  await page.locator('[data-testid=import-errors]').waitFor();
+  await shot(page, 'roster-import-errors');
+  await page.getByRole('button', { name: '重新上传' }).click();
+  await page.locator('input[type=file]').setInputFiles(csv('good.csv', header + 'zhou.qiang@demo.creditloop.test,周强,E2001,13912345678,研发部,CC-200,zh\nwu.min@demo.creditloop.test,吴敏,E2002,18612345678,市场部,CC-201,en\nzheng.kai@demo.creditloop.test,郑凯,E2003,17712345678,销售部,CC-202,zh\n'));
+  await page.locator('[data-testid=import-commit]').waitFor();
+  await shot(page, 'roster-import-preview');
   await page.close();
 
   page = await newPage(browser, base);
@@ -56,6 +72,12 @@ try {
     await page.goto(base + p);
     await shot(page, name);
   }
+  await page.goto(`${base}/settings/api-keys`);
+  await page.getByRole('button', { name: '创建密钥' }).click();
+  await page.locator('#name').fill('金蝶 ERP 对接');
+  await page.locator('.ant-modal .ant-btn-primary').click();
+  await page.locator('[data-testid=secret]').waitFor();
+  await shot(page, 'api-key-secret', false);
   await page.close();
 
   page = await newPage(browser, base, { lang: 'en' });
@@ -74,6 +96,15 @@ try {
     await page.goto(base + p);
     await shot(page, name);
   }
+  await page.goto(`${base}/me/topup`);
+  await page.locator('[data-testid=operator] .ant-tag').waitFor();
+  await page.locator('#amount').fill('50');
+  await page.locator('button[type=submit]').click();
+  await page.locator('.ant-modal').waitFor();
+  await shot(page, 'portal-topup-confirm-mobile', false);
+  await page.locator('.ant-modal .ant-btn-primary').click();
+  await page.locator('[data-testid=topup-result]').waitFor();
+  await shot(page, 'portal-topup-result-mobile', false);
   await page.close();
 } finally {
   await browser.close();

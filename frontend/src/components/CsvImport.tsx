@@ -8,7 +8,20 @@ import { useIdempotencyKey } from '../lib/idempotency';
 import { formatMoney } from '../lib/money';
 
 const MONEY_VALUE = /^-?\d+\.\d{2}$/;
-const TOTAL_LABELS: Record<string, MessageKey> = { rows: 'import.rows', count: 'import.rows', amount: 'common.amount', total: 'common.amount' };
+const TOTAL_LABELS: Record<string, MessageKey> = {
+  rows: 'import.rows', count: 'import.rows', amount: 'common.amount', total: 'common.amount', new: 'import.total.new', existing: 'import.total.existing',
+  created: 'import.total.created', updated: 'import.total.updated', skipped: 'import.total.skipped', batchId: 'import.total.batchId', batch_id: 'import.total.batchId',
+};
+/** CSV column names of the import files, shown with their translated meaning. */
+const COLUMN_LABELS: Record<string, MessageKey> = {
+  email: 'common.email', name: 'common.name', employee_no: 'employees.employeeNo', phone: 'common.phone', department: 'employees.department',
+  cost_center: 'employees.costCenter', locale: 'employees.locale', amount: 'common.amount', expires_at: 'grant.expiresAt', memo: 'common.memo',
+};
+
+function useColumnLabel() {
+  const { t } = useI18n();
+  return (k: string | null | undefined) => (!k ? '—' : COLUMN_LABELS[k] ? `${t(COLUMN_LABELS[k])} (${k})` : k);
+}
 
 export function TotalsView({ totals, rows }: { totals: ImportReport['totals']; rows: ImportReport['rows'] }) {
   const { t } = useI18n();
@@ -27,9 +40,10 @@ export function TotalsView({ totals, rows }: { totals: ImportReport['totals']; r
 }
 
 function PreviewTable({ rows }: { rows: ImportReport['rows'] }) {
+  const label = useColumnLabel();
   if (!Array.isArray(rows) || rows.length === 0) return null;
   const columns = Object.keys(rows[0]).map((k) => ({
-    title: k,
+    title: label(k),
     dataIndex: k,
     render: (v: unknown) => (typeof v === 'string' && MONEY_VALUE.test(v) && /amount|total/i.test(k) ? formatMoney(v) : v === null || v === undefined ? '—' : String(v)),
   }));
@@ -58,6 +72,7 @@ export default function CsvImport({ kind, header, onCommitted }: { kind: ImportK
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<Record<string, unknown> | null>(null);
   const idem = useIdempotencyKey();
+  const columnLabel = useColumnLabel();
 
   const reset = () => {
     setStep(0);
@@ -149,7 +164,7 @@ export default function CsvImport({ kind, header, onCommitted }: { kind: ImportK
             pagination={{ pageSize: 20, showSizeChanger: false }}
             columns={[
               { title: t('import.row'), dataIndex: 'row', width: 80 },
-              { title: t('import.column'), dataIndex: 'column', width: 160, render: (v) => v ?? '—' },
+              { title: t('import.column'), dataIndex: 'column', width: 200, render: (v) => columnLabel(v) },
               { title: t('import.message'), dataIndex: 'message' },
             ]}
             data-testid="import-errors"

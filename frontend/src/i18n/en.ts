@@ -272,6 +272,12 @@ const en: Record<MessageKey, string> = {
   'import.reupload': 'Upload again',
   'import.template': 'Expected header',
   'import.unavailable': 'The import service is not available',
+  'import.total.new': 'New',
+  'import.total.existing': 'Already present',
+  'import.total.created': 'Created',
+  'import.total.updated': 'Updated',
+  'import.total.skipped': 'Skipped',
+  'import.total.batchId': 'Batch',
 
   'grant.title': 'Single grant',
   'grant.employee': 'Employee',

@@ -62,7 +62,7 @@ export default function AuditLog() {
             { title: t('audit.seq'), dataIndex: 'seq', width: 80 },
             { title: t('audit.at'), dataIndex: 'at', render: (v) => <DateTime value={v} /> },
             { title: t('audit.actor'), dataIndex: 'actor', ellipsis: true },
-            { title: t('audit.action'), dataIndex: 'action', render: (v) => <Typography.Text code>{v}</Typography.Text> },
+            { title: t('audit.action'), dataIndex: 'action', render: (v) => <Typography.Text code className="nowrap">{v}</Typography.Text> },
             { title: t('audit.target'), dataIndex: 'target', render: (v) => v || '—', ellipsis: true },
             { title: t('audit.outcome'), dataIndex: 'outcome', render: (v: string) => <Tag color={v === 'ok' ? 'green' : 'red'}>{v}</Tag> },
             { title: t('audit.ip'), dataIndex: 'ip', render: (v) => v || '—' },

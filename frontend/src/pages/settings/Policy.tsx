@@ -5,8 +5,8 @@ import { useSession } from '../../auth/session';
 import { useMutation, useQuery } from '../../api/hooks';
 import { PolicyQuery, UpdatePolicyMutation } from '../../api/operations';
 import { DataState, PageHeader, useFeedback } from '../../components/common';
-import { amountRules, rateRules } from '../../lib/validation';
-import { normalizeAmount } from '../../lib/money';
+import { amountRules, isValidRate, rateRules } from '../../lib/validation';
+import { formatRate, normalizeAmount } from '../../lib/money';
 
 const MONEY_FIELDS = ['topupSingleMax', 'topupDailyLimit', 'topupMonthlyLimit', 'tenantDailyCap', 'purchaseApprovalThreshold', 'recycleReviewThreshold', 'recycleFee'] as const;
 const RATE_FIELDS = ['recycleRate', 'cashoutRate'] as const;
@@ -21,6 +21,7 @@ export default function Policy() {
   const [form] = Form.useForm();
   const editable = can('policy.update');
   const policy = q.data?.tenant.policy;
+  const rates = { recycleRate: Form.useWatch('recycleRate', form) as string | undefined, cashoutRate: Form.useWatch('cashoutRate', form) as string | undefined };
 
   useEffect(() => {
     if (policy) form.setFieldsValue(policy);
@@ -57,7 +58,7 @@ export default function Policy() {
   );
   const rate = (k: (typeof RATE_FIELDS)[number]) => (
     <Col xs={24} md={12} key={k}>
-      <Form.Item name={k} label={t(`policy.${k}` as MessageKey)} rules={rateRules(t, true)}>
+      <Form.Item name={k} label={t(`policy.${k}` as MessageKey)} rules={rateRules(t, true)} extra={isValidRate(rates[k]) ? `= ${formatRate(rates[k])}` : undefined}>
         <Input inputMode="decimal" placeholder="0.9500" />
       </Form.Item>
     </Col>
