@@ -99,3 +99,7 @@ pub async fn drop(manager: &SchemaManager<'_>, names: &[&'static str]) -> Result
     }
     Ok(())
 }
+
+pub fn int_null(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).integer().null().to_owned()
+}

@@ -13,6 +13,7 @@ pub mod apikeys;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod disputes;
 pub mod error;
 pub mod funds;
 pub mod outbox;
@@ -20,8 +21,12 @@ pub mod policy;
 pub mod principal;
 pub mod purchases;
 pub mod recycle;
+pub mod schedules;
+pub mod sweep;
 pub mod tenants;
+pub mod topups;
 pub mod users;
+pub mod worker;
 
 pub use error::{AppError, AppResult};
 pub use principal::{Actor, Principal};
@@ -64,17 +69,31 @@ impl Default for AppConfig {
     }
 }
 
-/// The application: database, clock and settings. Cheap to clone.
-#[derive(Clone, Debug)]
+/// The application: database, clock, carrier gateway and settings. Cheap to clone.
+#[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
+    pub carrier: Arc<dyn creditloop_carrier::CarrierGateway>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("db", &self.db).field("carrier", &self.carrier.name()).finish()
+    }
 }
 
 impl App {
+    /// An app with the built-in carrier simulator (no faults); see [`App::with_carrier`].
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> App {
-        App { db, clock, config: Arc::new(config) }
+        let carrier = Arc::new(creditloop_carrier::Simulator::new(creditloop_carrier::SimConfig::new(1)));
+        App { db, clock, config: Arc::new(config), carrier }
+    }
+
+    pub fn with_carrier(mut self, carrier: Arc<dyn creditloop_carrier::CarrierGateway>) -> App {
+        self.carrier = carrier;
+        self
     }
 
     /// The current time, at microsecond precision: what both databases store, so that a

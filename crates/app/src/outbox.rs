@@ -11,13 +11,21 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Message {
     /// An invitation to set a password. Carries the one-time token: the row is the only
     /// place it is kept, and the email is the only place it goes.
     Invitation { user_id: UserId, email: String, name: String, locale: String, token: String, expires_at: DateTime<Utc> },
     /// A purchase order waits for a finance decision.
     ApprovalRequested { order_id: Uuid, face_value: String, requested_by: String },
+    /// A one-time code for topping up a number that is not the employee's own.
+    OneTimeCode { user_id: UserId, email: String, locale: String, phone: String, code: String },
+    /// Something waits in the review queue.
+    ReviewNeeded { kind: String, id: Uuid, reason: String },
+    /// A top-up reached its end.
+    TopupResult { topup_id: Uuid, user_id: UserId, status: String },
+    /// A dispute was opened or resolved.
+    DisputeUpdate { dispute_id: Uuid, user_id: UserId, status: String },
 }
 
 impl Message {
@@ -25,6 +33,10 @@ impl Message {
         match self {
             Message::Invitation { .. } => "email.invitation",
             Message::ApprovalRequested { .. } => "email.approval_requested",
+            Message::OneTimeCode { .. } => "email.one_time_code",
+            Message::ReviewNeeded { .. } => "email.review_needed",
+            Message::TopupResult { .. } => "email.topup_result",
+            Message::DisputeUpdate { .. } => "email.dispute_update",
         }
     }
 }

@@ -80,3 +80,14 @@ pub async fn purge<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u64,
     let cutoff = now - chrono::Duration::days(RETENTION_DAYS);
     Ok(exec(c, "DELETE FROM idempotency_keys WHERE created_at < $1", vec![cutoff.into()]).await?.rows_affected())
 }
+
+/// The stored response for a key, if the key was used (a read; claims nothing).
+pub async fn lookup<C: ConnectionTrait>(c: &C, tenant: TenantId, key: &str) -> Result<Option<(String, String, String)>, LedgerError> {
+    let row = query_one(
+        c,
+        "SELECT operation, request_hash, response FROM idempotency_keys WHERE tenant_id = $1 AND key = $2",
+        vec![tenant.0.into(), key.into()],
+    )
+    .await?;
+    row.map(|r| Ok((r.try_get("", "operation")?, r.try_get("", "request_hash")?, r.try_get("", "response")?))).transpose()
+}

@@ -1,0 +1,63 @@
+//! The background worker: one loop per process that drives top-ups to the carrier, pays due
+//! allowance periods, sweeps expired lots and forgets old idempotency keys. Every piece
+//! claims its work in the database (leases, unique run rows, conditional status updates), so
+//! any number of replicas may run it at once.
+
+use crate::App;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How often the worker looks for top-ups, and for everything else.
+pub const TOPUP_TICK: Duration = Duration::from_millis(250);
+pub const HOUSEKEEPING_TICK: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PassReport {
+    pub topups_settled: usize,
+    pub periods_paid: usize,
+    pub lots_expired: usize,
+}
+
+impl App {
+    /// One pass of everything (the tests and the lifecycle script drive this directly).
+    pub async fn run_worker_pass(&self) -> crate::AppResult<PassReport> {
+        let topups_settled = self.process_due_topups().await?;
+        let periods_paid = self.run_due_schedules().await?;
+        let lots_expired = self.sweep_expired().await?.lots;
+        Ok(PassReport { topups_settled, periods_paid, lots_expired })
+    }
+
+    /// Runs until `stop` turns true. Errors are logged and retried on the next tick: a
+    /// database blip must not end the worker.
+    pub async fn run_worker(&self, mut stop: watch::Receiver<bool>) {
+        let mut topups = tokio::time::interval(TOPUP_TICK);
+        let mut housekeeping = tokio::time::interval(HOUSEKEEPING_TICK);
+        topups.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        housekeeping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = stop.changed() => {
+                    if *stop.borrow() { return; }
+                }
+                _ = topups.tick() => {
+                    if let Err(e) = self.process_due_topups().await {
+                        tracing::warn!(error = %e, "top-up worker pass failed");
+                    }
+                }
+                _ = housekeeping.tick() => {
+                    if let Err(e) = self.run_due_schedules().await {
+                        tracing::warn!(error = %e, "allowance scheduler pass failed");
+                    }
+                    if let Err(e) = self.sweep_expired().await {
+                        tracing::warn!(error = %e, "expiry sweep failed");
+                    }
+                    match creditloop_ledger::idempotency::purge(self.db.conn(), self.now()).await {
+                        Ok(n) if n > 0 => tracing::info!(keys = n, "forgot expired idempotency keys"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
+                    }
+                }
+            }
+        }
+    }
+}
