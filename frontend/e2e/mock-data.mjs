@@ -25,6 +25,7 @@ export function buildState(now = Date.now()) {
     topupDailyLimit: '200.00', topupMonthlyLimit: '500.00', topupSingleMax: '200.00', tenantDailyCap: '20000.00',
     purchaseApprovalThreshold: '5000.00', recycleReviewThreshold: '2000.00', velocityMaxTopups: 5, velocityWindowMinutes: 60,
     recycleRate: '0.9200', recycleFee: '5.00', settlementDelayDays: 1, cashoutEnabled: true, cashoutRate: '0.9000',
+    cashoutReviewThreshold: '500.00', lowPoolThreshold: '5000.00',
   };
 
   const staff = [
@@ -95,18 +96,18 @@ export function buildState(now = Date.now()) {
     if (d === 8) addEntry({ template: 'RECLAIM', amount: '75.00', createdAt: iso(day), createdBy: '李娜', memo: '离职回收 · 郑凯' });
     if (d === 15) addEntry({ template: 'FUND', amount: '30000.00', createdAt: iso(day), createdBy: '陈静', memo: 'ICBC-20261109-0042' });
     if (d === 14) addEntry({ template: 'PURCHASE', amount: '10000.00', createdAt: iso(day), createdBy: '陈静', memo: '中国移动集团客户部' });
-    if (d === 5) addEntry({ template: 'RECYCLE_SETTLE', amount: '1000.00', createdAt: iso(day), createdBy: 'system', memo: 'V-2026-000017' });
+    if (d === 5) addEntry({ template: 'RECYCLE_HOLD', amount: '1000.00', createdAt: iso(day), createdBy: 'system', memo: 'V-2026-000017' });
   }
   addEntry({ template: 'FUND', amount: '20000.00', createdAt: iso(now - 40 * DAY), createdBy: '陈静', memo: 'ICBC-20261015-0007' });
   // Postings for the ledger view.
-  const names = { GRANT: ['话费池', '员工钱包'], TOPUP_HOLD: ['员工钱包', '外部 · 运营商'], EXPIRE: ['员工钱包', '话费池'], RECLAIM: ['员工钱包', '话费池'], FUND: ['外部 · 银行', '备付资金'], PURCHASE: ['备付资金', '外部 · 供应商'], RECYCLE_SETTLE: ['外部 · 回收商', '备付资金'] };
+  const names = { GRANT: ['话费池', '员工钱包'], TOPUP_HOLD: ['员工钱包', '外部 · 运营商'], EXPIRE: ['员工钱包', '话费池'], RECLAIM: ['员工钱包', '话费池'], FUND: ['外部 · 银行', '备付资金'], PURCHASE: ['备付资金', '外部 · 供应商'], RECYCLE_HOLD: ['话费池', '外部 · 回收商'] };
   const kinds = { '话费池': 'POOL', '员工钱包': 'WALLET', '外部 · 运营商': 'EXTERNAL', '外部 · 银行': 'EXTERNAL', '备付资金': 'FUNDING', '外部 · 供应商': 'EXTERNAL', '外部 · 回收商': 'EXTERNAL' };
   for (const e of entries) {
     const [from, to] = names[e.template] ?? ['话费池', '员工钱包'];
-    const asset = ['FUND', 'PURCHASE', 'RECYCLE_SETTLE'].includes(e.template) ? 'CASH' : 'CREDIT';
+    const asset = ['FUND', 'PURCHASE'].includes(e.template) ? 'CASH' : 'CREDIT';
     e.postings = [
-      { account: { id: `acc_${kinds[from]}`, name: from, kind: kinds[from] }, asset, amount: `-${e.amount}` },
-      { account: { id: `acc_${kinds[to]}`, name: to, kind: kinds[to] }, asset, amount: e.amount },
+      { accountId: `acc_${kinds[from]}`, accountName: from, accountKind: kinds[from], asset, amount: `-${e.amount}` },
+      { accountId: `acc_${kinds[to]}`, accountName: to, accountKind: kinds[to], asset, amount: e.amount },
     ];
   }
 
@@ -172,7 +173,7 @@ export function buildState(now = Date.now()) {
     { id: id('key'), name: 'SAP 人事同步', prefix: 'ck_3f9a', roles: ['HR_ADMIN'], createdAt: iso(now - 60 * DAY), lastUsedAt: iso(now - 3600000), revokedAt: null },
     { id: id('key'), name: '旧版 OA 集成', prefix: 'ck_81c2', roles: ['FINANCE'], createdAt: iso(now - 120 * DAY), lastUsedAt: iso(now - 40 * DAY), revokedAt: iso(now - 30 * DAY) },
   ];
-  const actions = ['session.login', 'grants.create', 'grants.batch', 'topups.create', 'purchases.request', 'purchases.approve', 'users.invite', 'policy.update', 'exports.download'];
+  const actions = ['session.login', 'grants.create', 'grants.batch', 'topups.create_own', 'purchases.request', 'purchases.approve', 'users.invite', 'policy.manage', 'exports.download'];
   const actors = [`user:${hr.id} hr@demo.creditloop.test`, `user:${fin.id} finance@demo.creditloop.test`, 'apikey:key_0001 SAP 人事同步', 'system'];
   const auditEvents = [];
   for (let i = 0; i < 46; i++) {

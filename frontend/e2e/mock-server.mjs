@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, graphql, GraphQLError } from 'graphql';
+import { buildASTSchema, graphql, GraphQLError } from 'graphql';
+import { mergeTypeDefs } from '@graphql-tools/merge';
 import { buildState, fen, money } from './mock-data.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,8 +20,11 @@ const DIST = path.join(root, 'dist');
 const PASSWORD = process.env.CREDITLOOP_DEMO_PASSWORD ?? 'demo-password-2026';
 const ROLE_PERMISSIONS = JSON.parse(fs.readFileSync(path.join(root, 'src/auth/role-permissions.json'), 'utf8'));
 
-const sdl = fs.readFileSync(path.join(root, '../docs/api-contract.graphql'), 'utf8') + '\n' + fs.readFileSync(path.join(root, 'src/planned/planned.graphql'), 'utf8');
-const schema = buildSchema(sdl);
+// The same schema the web app is typed against (codegen.ts): the server's schema.graphql plus
+// the planned parts, plus the webhook/notification plan.
+const SCHEMA_FILE = process.env.CREDITLOOP_SCHEMA ?? path.join(root, '../schema.graphql');
+const sources = [SCHEMA_FILE, path.join(root, 'src/planned/lifecycle.graphql'), path.join(root, 'src/planned/planned.graphql')];
+const schema = buildASTSchema(mergeTypeDefs(sources.map((f) => fs.readFileSync(f, 'utf8'))));
 
 export function createMockServer() {
   const S = buildState();
@@ -83,7 +87,7 @@ export function createMockServer() {
     funding: money(S.funding.posted), pool: money(S.pool.posted), payout: money(S.payout.posted),
     granted: money(S.users.reduce((a, u) => { const w = wallet(u); return a + (w ? fen(w.balance) : 0); }, 0)),
   });
-  const tenantObj = (ctx) => ({ ...S.tenant, balances: () => (need(ctx, 'balances.read'), balances()), policy: () => S.policy });
+  const tenantObj = (ctx) => ({ ...S.tenant, balances: () => (need(ctx, 'tenant.read'), balances()), policy: () => S.policy });
   const operatorOf = (phone) => {
     if (!/^1\d{10}$/.test(phone)) throw err('VALIDATION', 'phone must be 11 digits starting with 1', { field: 'phone' });
     const p3 = phone.slice(0, 3);
@@ -131,7 +135,7 @@ export function createMockServer() {
     },
     tenant: (_a, ctx) => (signedIn(ctx), tenantObj(ctx)),
     users: ({ first, after, filter }, ctx) => {
-      need(ctx, 'users.read', 'users.roles');
+      need(ctx, 'users.read', 'roles.manage');
       let list = S.users;
       if (filter?.search) {
         const s = filter.search.toLowerCase();
@@ -143,7 +147,7 @@ export function createMockServer() {
       return conn(list.map(userObj), first, after);
     },
     user: ({ id }, ctx) => (need(ctx, 'users.read'), userObj(S.users.find((u) => u.id === id))),
-    myWallet: (_a, ctx) => (need(ctx, 'wallet.read'), wallet(ctx.user)),
+    myWallet: (_a, ctx) => (need(ctx, 'wallet.own'), wallet(ctx.user)),
     accounts: ({ first, after, kind }, ctx) => {
       need(ctx, 'accounts.read');
       const list = [
@@ -159,7 +163,7 @@ export function createMockServer() {
     },
     account: ({ id }, ctx) => (need(ctx, 'accounts.read'), null),
     entries: ({ first, after, filter }, ctx) => {
-      need(ctx, 'entries.read', 'balances.read', 'funding.create');
+      need(ctx, 'entries.read', 'tenant.read', 'funding.create');
       let list = sortDesc(S.entries);
       if (filter?.template) list = list.filter((e) => e.template === filter.template);
       if (filter?.status) list = list.filter((e) => e.status === filter.status);
@@ -178,15 +182,20 @@ export function createMockServer() {
       if (filter?.to) list = list.filter((e) => e.at <= filter.to);
       return conn(list, first, after);
     },
-    verify: (_a, ctx) => (need(ctx, 'verify.run'), { ok: true, checkedAt: S.iso(now()), entriesChecked: S.entries.length, auditEventsChecked: S.auditEvents.length, violations: [] }),
-    operatorOf: ({ phone }, ctx) => (signedIn(ctx), { operator: operatorOf(phone), phone }),
+    verify: (_a, ctx) => (need(ctx, 'ledger.verify'), { ok: true, checkedAt: S.iso(now()), entriesChecked: S.entries.length, accountsChecked: 6 + S.wallets.size, auditEventsChecked: S.auditEvents.length, violations: [] }),
+    operatorOf: ({ phone }, ctx) => {
+      signedIn(ctx);
+      const operator = operatorOf(phone);
+      const names = { CHINA_MOBILE: ['中国移动', 'China Mobile'], CHINA_UNICOM: ['中国联通', 'China Unicom'], CHINA_TELECOM: ['中国电信', 'China Telecom'], CHINA_BROADNET: ['中国广电', 'China Broadnet'] }[operator];
+      return { operator, operatorNameZh: names[0], operatorNameEn: names[1], phone };
+    },
     purchaseOrders: ({ status }, ctx) => (need(ctx, 'purchases.read', 'purchases.approve', 'purchases.request'), sortDesc(S.purchaseOrders.filter((p) => !status || p.status === status)).map((p) => ({ ...p, requestedBy: userObj(p.requestedBy), decidedBy: userObj(p.decidedBy) }))),
-    topups: ({ userId, status }, ctx) => (need(ctx, 'reviews.read', 'users.read'), sortDesc(S.topups.filter((t) => (!userId || t.user.id === userId) && (!status || t.status === status)))),
-    myTopups: ({ first }, ctx) => (need(ctx, 'wallet.read'), sortDesc(S.topups.filter((t) => t.user.id === ctx.user.id)).slice(0, first ?? 50)),
+    topups: ({ userId, status }, ctx) => (need(ctx, 'reviews.decide', 'users.read'), sortDesc(S.topups.filter((t) => (!userId || t.user.id === userId) && (!status || t.status === status)))),
+    myTopups: ({ first }, ctx) => (need(ctx, 'wallet.own'), sortDesc(S.topups.filter((t) => t.user.id === ctx.user.id)).slice(0, first ?? 50)),
     schedules: (_a, ctx) => (need(ctx, 'schedules.read', 'schedules.manage'), S.schedules),
-    recycles: (_a, ctx) => (need(ctx, 'recycles.read', 'recycles.create'), S.recycles),
-    voucher: ({ number }, ctx) => (need(ctx, 'recycles.read', 'recycles.create'), S.recycles.find((r) => r.voucher?.number === number)?.voucher ?? null),
-    reviewQueue: (_a, ctx) => (need(ctx, 'reviews.read'), S.reviewQueue),
+    recycles: (_a, ctx) => (need(ctx, 'recycles.read', 'recycles.manage'), S.recycles),
+    voucher: ({ number }, ctx) => (need(ctx, 'recycles.read', 'recycles.manage'), S.recycles.find((r) => r.voucher?.number === number)?.voucher ?? null),
+    reviewQueue: (_a, ctx) => (need(ctx, 'reviews.decide'), S.reviewQueue),
     disputes: ({ status }, ctx) => {
       signedIn(ctx);
       const mine = !permsOf(ctx.user).includes('disputes.read');
@@ -194,7 +203,7 @@ export function createMockServer() {
     },
     cashouts: ({ status }, ctx) => {
       signedIn(ctx);
-      const mine = !permsOf(ctx.user).includes('cashouts.read');
+      const mine = !permsOf(ctx.user).includes('payouts.read');
       return sortDesc(S.cashouts.filter((c) => (!status || c.status === status) && (!mine || c.user.id === ctx.user.id)));
     },
     webhooks: (_a, ctx) => (need(ctx, 'webhooks.manage'), S.webhooks),
@@ -241,7 +250,7 @@ export function createMockServer() {
       return userObj(u);
     },
     setUserRoles: ({ id, roles }, ctx) => {
-      need(ctx, 'users.roles');
+      need(ctx, 'roles.manage');
       const u = S.users.find((x) => x.id === id);
       if (!u) throw err('NOT_FOUND');
       u.roles = roles;
@@ -363,9 +372,9 @@ export function createMockServer() {
       s.nextRunAt = paused ? null : S.iso(now() + 5 * 86400000);
       return s;
     },
-    requestTopupCode: ({ phone }, ctx) => (need(ctx, 'topups.create'), operatorOf(phone), true),
+    requestTopupCode: ({ phone }, ctx) => (need(ctx, 'topups.create_own'), operatorOf(phone), true),
     topup: ({ phone, amount, code, idempotencyKey }, ctx) => {
-      need(ctx, 'topups.create');
+      need(ctx, 'topups.create_own');
       const a = validMoney(amount, 'amount');
       const op = operatorOf(phone);
       if (phone !== ctx.user.phone && !code) throw err('VALIDATION', 'a one-time code is required for another number', { field: 'code' });
@@ -384,7 +393,7 @@ export function createMockServer() {
       });
     },
     quoteRecycle: ({ faceValue }, ctx) => {
-      need(ctx, 'recycles.create');
+      need(ctx, 'recycles.manage');
       const f = validMoney(faceValue, 'faceValue');
       if (f > S.pool.posted) throw err('INSUFFICIENT_FUNDS', 'pool balance too low');
       const gross = Math.floor((f * 9200 + 5000) / 10000);
@@ -393,7 +402,7 @@ export function createMockServer() {
       return q;
     },
     confirmRecycle: ({ quoteId, idempotencyKey }, ctx) => {
-      need(ctx, 'recycles.create');
+      need(ctx, 'recycles.manage');
       return idem(ctx, idempotencyKey, { quoteId }, () => {
         const q = S.quotes.get(quoteId);
         if (!q) throw err('NOT_FOUND', 'quote not found');
@@ -404,7 +413,7 @@ export function createMockServer() {
       });
     },
     cashout: ({ amount, idempotencyKey }, ctx) => {
-      need(ctx, 'cashouts.create');
+      need(ctx, 'cashouts.own');
       const a = validMoney(amount, 'amount');
       return idem(ctx, idempotencyKey, { amount }, () => {
         const c = { id: S.id('co'), user: ctx.user, credit: money(a), rate: S.policy.cashoutRate, cash: money(Math.floor((a * 9000 + 5000) / 10000)), status: 'PENDING', createdAt: S.iso(now()), paidAt: null };
@@ -413,7 +422,7 @@ export function createMockServer() {
       });
     },
     markCashoutPaid: ({ id }, ctx) => {
-      need(ctx, 'cashouts.pay');
+      need(ctx, 'payouts.manage');
       const c = S.cashouts.find((x) => x.id === id);
       if (!c) throw err('NOT_FOUND');
       Object.assign(c, { status: 'PAID', paidAt: S.iso(now()) });
@@ -432,7 +441,7 @@ export function createMockServer() {
       return S.reviewQueue.splice(i, 1)[0];
     },
     openDispute: ({ topupId, reason }, ctx) => {
-      need(ctx, 'disputes.create');
+      need(ctx, 'disputes.own');
       const t = S.topups.find((x) => x.id === topupId && x.user.id === ctx.user.id);
       if (!t) throw err('NOT_FOUND');
       const d = { id: S.id('dp'), topup: t, reason, status: 'OPEN', resolution: null, createdAt: S.iso(now()), resolvedAt: null };
@@ -449,7 +458,7 @@ export function createMockServer() {
       });
     },
     updatePolicy: ({ input }, ctx) => {
-      need(ctx, 'policy.update');
+      need(ctx, 'policy.manage');
       Object.assign(S.policy, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)));
       return S.policy;
     },
@@ -523,7 +532,7 @@ export function createMockServer() {
   async function handleImport(req, res, kind) {
     const ctx = context(req);
     if (!ctx.user) return json(res, 401, { code: 'UNAUTHENTICATED', message: 'not signed in' });
-    if (!permsOf(ctx.user).includes('imports.create')) return json(res, 403, { code: 'FORBIDDEN', message: 'forbidden' });
+    if (!permsOf(ctx.user).includes('imports.run')) return json(res, 403, { code: 'FORBIDDEN', message: 'forbidden' });
     if (req.headers['x-csrf-token'] !== ctx.session.csrf) return json(res, 403, { code: 'FORBIDDEN', message: 'missing X-CSRF-Token' });
     const csv = multipartFile(await readBody(req), req.headers['content-type']);
     if (csv === null) return json(res, 400, { code: 'VALIDATION', message: 'multipart field "file" is required' });

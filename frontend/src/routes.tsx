@@ -60,16 +60,16 @@ const p = {
 };
 
 export const ROUTES: AppRoute[] = [
-  { path: '/dashboard', label: 'nav.dashboard', perms: ['balances.read'], component: p.Dashboard, group: 'dashboard' },
+  { path: '/dashboard', label: 'nav.dashboard', perms: ['tenant.read'], component: p.Dashboard, group: 'dashboard' },
 
-  { path: '/me/wallet', label: 'nav.wallet', perms: ['wallet.read'], component: p.Wallet, group: 'portal' },
-  { path: '/me/topup', label: 'nav.topup', perms: ['topups.create'], component: p.Topup, group: 'portal' },
-  { path: '/me/cashout', label: 'nav.cashout', perms: ['cashouts.create'], component: p.Cashout, group: 'portal' },
-  { path: '/me/disputes', label: 'nav.myDisputes', perms: ['disputes.create'], component: p.MyDisputes, group: 'portal' },
-  { path: '/me/notifications', label: 'nav.notifications', perms: ['wallet.read'], component: p.Notifications, group: 'portal' },
+  { path: '/me/wallet', label: 'nav.wallet', perms: ['wallet.own'], component: p.Wallet, group: 'portal' },
+  { path: '/me/topup', label: 'nav.topup', perms: ['topups.create_own'], component: p.Topup, group: 'portal' },
+  { path: '/me/cashout', label: 'nav.cashout', perms: ['cashouts.own'], component: p.Cashout, group: 'portal' },
+  { path: '/me/disputes', label: 'nav.myDisputes', perms: ['disputes.own'], component: p.MyDisputes, group: 'portal' },
+  { path: '/me/notifications', label: 'nav.notifications', perms: ['notifications.own'], component: p.Notifications, group: 'portal' },
 
   { path: '/employees', label: 'nav.employeeList', perms: ['users.read'], component: p.Employees, group: 'employees' },
-  { path: '/employees/import', label: 'nav.rosterImport', perms: ['imports.create'], component: p.RosterImport, group: 'employees' },
+  { path: '/employees/import', label: 'nav.rosterImport', perms: ['imports.run'], component: p.RosterImport, group: 'employees' },
   { path: '/employees/:id', label: 'employees.detail', perms: ['users.read'], component: p.EmployeeDetail, hidden: true },
 
   { path: '/distribution/grant', label: 'nav.grant', perms: ['grants.create'], component: p.Grant, group: 'distribution' },
@@ -77,19 +77,19 @@ export const ROUTES: AppRoute[] = [
   { path: '/distribution/schedules', label: 'nav.schedules', perms: ['schedules.read', 'schedules.manage'], component: p.Schedules, group: 'distribution' },
 
   { path: '/purchasing/purchases', label: 'nav.purchases', perms: ['purchases.read', 'purchases.request', 'purchases.approve'], component: p.Purchases, group: 'purchasing' },
-  { path: '/purchasing/recycles', label: 'nav.recycles', perms: ['recycles.read', 'recycles.create'], component: p.Recycles, group: 'purchasing' },
+  { path: '/purchasing/recycles', label: 'nav.recycles', perms: ['recycles.read', 'recycles.manage'], component: p.Recycles, group: 'purchasing' },
 
   { path: '/finance/funding', label: 'nav.funding', perms: ['funding.create'], component: p.Funding, group: 'finance' },
   { path: '/finance/exports', label: 'nav.exports', perms: ['exports.read'], component: p.Exports, group: 'finance' },
-  { path: '/finance/payouts', label: 'nav.payouts', perms: ['cashouts.read', 'cashouts.pay'], component: p.Payouts, group: 'finance' },
+  { path: '/finance/payouts', label: 'nav.payouts', perms: ['payouts.read', 'payouts.manage'], component: p.Payouts, group: 'finance' },
   { path: '/finance/reconciliation', label: 'nav.reconciliation', perms: ['entries.read', 'accounts.read'], component: p.Reconciliation, group: 'finance' },
-  { path: '/finance/reviews', label: 'nav.reviews', perms: ['reviews.read', 'reviews.decide'], component: p.Reviews, group: 'finance' },
+  { path: '/finance/reviews', label: 'nav.reviews', perms: ['reviews.decide'], component: p.Reviews, group: 'finance' },
   { path: '/finance/disputes', label: 'nav.disputes', perms: ['disputes.read', 'disputes.resolve'], component: p.Disputes, group: 'finance' },
 
   { path: '/audit', label: 'nav.auditLog', perms: ['audit.read'], component: p.AuditLog, group: 'audit' },
 
-  { path: '/settings/policy', label: 'nav.policy', perms: ['policy.read', 'policy.update'], component: p.Policy, group: 'settings' },
-  { path: '/settings/users', label: 'nav.users', perms: ['users.roles'], component: p.Users, group: 'settings' },
+  { path: '/settings/policy', label: 'nav.policy', perms: ['policy.read', 'policy.manage'], component: p.Policy, group: 'settings' },
+  { path: '/settings/users', label: 'nav.users', perms: ['roles.manage'], component: p.Users, group: 'settings' },
   { path: '/settings/api-keys', label: 'nav.apiKeys', perms: ['apikeys.manage'], component: p.ApiKeys, group: 'settings' },
   { path: '/settings/webhooks', label: 'nav.webhooks', perms: ['webhooks.manage'], component: p.Webhooks, group: 'settings' },
 

@@ -52,8 +52,8 @@ export const PolicyQuery = graphql(`
       id
       policy {
         topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap
-        purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes
-        recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate
+        purchaseApprovalThreshold recycleReviewThreshold cashoutReviewThreshold velocityMaxTopups velocityWindowMinutes
+        recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate lowPoolThreshold
       }
     }
   }
@@ -63,8 +63,8 @@ export const UpdatePolicyMutation = graphql(`
   mutation UpdatePolicy($input: PolicyInput!) {
     updatePolicy(input: $input) {
       topupDailyLimit topupMonthlyLimit topupSingleMax tenantDailyCap
-      purchaseApprovalThreshold recycleReviewThreshold velocityMaxTopups velocityWindowMinutes
-      recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate
+      purchaseApprovalThreshold recycleReviewThreshold cashoutReviewThreshold velocityMaxTopups velocityWindowMinutes
+      recycleRate recycleFee settlementDelayDays cashoutEnabled cashoutRate lowPoolThreshold
     }
   }
 `);
@@ -137,7 +137,7 @@ export const EntriesQuery = graphql(`
         cursor
         node {
           id template status memo amount createdAt postedAt voidedAt createdBy batchId reversesId reversedById idempotencyKey
-          postings { asset amount account { id name kind } }
+          postings { accountId accountKind accountName asset amount }
         }
       }
     }
@@ -187,7 +187,7 @@ export const AuditLogQuery = graphql(`
 
 export const VerifyQuery = graphql(`
   query Verify {
-    verify { ok checkedAt entriesChecked auditEventsChecked violations { check detail } }
+    verify { ok checkedAt entriesChecked accountsChecked auditEventsChecked violations { check detail } }
   }
 `);
 
@@ -206,7 +206,7 @@ export const RevokeApiKeyMutation = graphql(`
 `);
 
 export const OperatorOfQuery = graphql(`
-  query OperatorOf($phone: String!) { operatorOf(phone: $phone) { operator phone } }
+  query OperatorOf($phone: String!) { operatorOf(phone: $phone) { operator operatorNameZh operatorNameEn phone } }
 `);
 
 // ---------- employee portal ----------
@@ -226,8 +226,8 @@ export const MyWalletQuery = graphql(`
 
 // ---------- lifecycle (planned in the contract) ----------
 export const PurchaseOrdersQuery = graphql(`
-  query PurchaseOrders($first: Int, $after: String, $status: PurchaseStatus) {
-    purchaseOrders(first: $first, after: $after, status: $status) {
+  query PurchaseOrders($first: Int, $status: PurchaseStatus) {
+    purchaseOrders(first: $first, status: $status) {
       id faceValue price supplier status reason createdAt decidedAt
       requestedBy { id name } decidedBy { id name } entry { id }
     }

@@ -14,6 +14,11 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /**
+   * Implement the DateTime<Utc> scalar
+   *
+   * The input/output is a string in RFC3339 format.
+   */
   DateTime: { input: string; output: string; }
   Money: { input: string; output: string; }
   Rate: { input: string; output: string; }
@@ -25,6 +30,7 @@ export type Account = {
   id: Scalars['ID']['output'];
   kind: AccountKind;
   name: Scalars['String']['output'];
+  /** A user id for WALLET and PAYOUT, the counterparty for EXTERNAL, null otherwise. */
   owner?: Maybe<Scalars['String']['output']>;
   pendingIn: Scalars['Money']['output'];
   pendingOut: Scalars['Money']['output'];
@@ -83,6 +89,7 @@ export type ApiKey = {
   id: Scalars['ID']['output'];
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
   name: Scalars['String']['output'];
+  /** The first characters of the key, to recognise it. */
   prefix: Scalars['String']['output'];
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   roles: Array<Role>;
@@ -118,7 +125,7 @@ export type AuditEventEdge = {
 
 export type AuditFilter = {
   action?: InputMaybe<Scalars['String']['input']>;
-  actorId?: InputMaybe<Scalars['ID']['input']>;
+  actor?: InputMaybe<Scalars['String']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
@@ -133,6 +140,7 @@ export type BatchGrantInput = {
 export type BatchGrantItem = {
   amount: Scalars['Money']['input'];
   employeeId: Scalars['ID']['input'];
+  /** Defaults to the batch's expiry. */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   memo?: InputMaybe<Scalars['String']['input']>;
 };
@@ -156,6 +164,7 @@ export type Cashout = {
 
 export type CreatedApiKey = {
   apiKey: ApiKey;
+  /** Shown exactly once; store it now. */
   secret: Scalars['String']['output'];
 };
 
@@ -175,10 +184,11 @@ export type DisputeStatus =
   | 'REJECTED';
 
 export type Entry = {
+  /** The headline amount: the largest absolute posting. */
   amount: Scalars['Money']['output'];
   batchId?: Maybe<Scalars['ID']['output']>;
   createdAt: Scalars['DateTime']['output'];
-  createdBy?: Maybe<Scalars['String']['output']>;
+  createdBy: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   idempotencyKey: Scalars['String']['output'];
   memo?: Maybe<Scalars['String']['output']>;
@@ -219,6 +229,7 @@ export type EntryStatus =
 export type FundInput = {
   amount: Scalars['Money']['input'];
   idempotencyKey: Scalars['String']['input'];
+  /** The bank's reference for the deposit. */
   reference: Scalars['String']['input'];
 };
 
@@ -261,146 +272,187 @@ export type Lot = {
   remaining: Scalars['Money']['output'];
 };
 
+/** The mutation root, merged the same way. */
 export type Mutation = {
+  /** Sets a password with an invitation token and signs in. */
   acceptInvitation: Session;
+  /** Approves a purchase order and posts it (purchases.approve; never one's own). */
   approvePurchase: PurchaseOrder;
   approveReview: ReviewItem;
   cashout: Cashout;
+  /** Changes the signed-in user's password; other sessions end. */
   changePassword: Scalars['Boolean']['output'];
   confirmRecycle: Recycle;
+  /** Creates an API key; the secret is returned once (apikeys.manage). */
   createApiKey: CreatedApiKey;
   createSchedule: AllowanceSchedule;
+  /** Offboards a user; their wallet's free credit returns to the pool (users.deactivate). */
   deactivateUser: User;
+  /** Records a bank deposit into the funding account (funding.create). */
   fund: Entry;
+  /** Grants credit from the pool to one employee (grants.create). */
   grant: GrantResult;
+  /** Grants to many employees at once, all or nothing (grants.create). */
   grantBatch: BatchGrantResult;
+  /** Invites a user by email (users.invite; HR admins invite employees only). */
   inviteUser: User;
+  /** Signs in with email and password. */
   login: Session;
+  /** Ends the current session. */
   logout: Scalars['Boolean']['output'];
   markCashoutPaid: Cashout;
+  noopRecyclePlaceholder: Scalars['Boolean']['output'];
+  noopTopupsPlaceholder: Scalars['Boolean']['output'];
   openDispute: Dispute;
   quoteRecycle: RecycleQuote;
   rejectPurchase: PurchaseOrder;
   rejectReview: ReviewItem;
+  /**
+   * Requests a purchase of credit (purchases.request). At or below the approval threshold
+   * it is approved by policy at once.
+   */
   requestPurchase: PurchaseOrder;
   requestTopupCode: Scalars['Boolean']['output'];
   resolveDispute: Dispute;
+  /** Reverses a posted entry with a new, opposite entry (entries.reverse). */
   reverseEntry: Entry;
   revokeApiKey: ApiKey;
   setSchedulePaused: AllowanceSchedule;
+  /** Replaces a user's roles (roles.manage). */
   setUserRoles: User;
   topup: Topup;
   updatePolicy: Policy;
+  /** Changes a user's profile (users.update, or one's own). */
   updateUser: User;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationAcceptInvitationArgs = {
   password: Scalars['String']['input'];
   token: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationApprovePurchaseArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationApproveReviewArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationCashoutArgs = {
   amount: Scalars['Money']['input'];
   idempotencyKey: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationChangePasswordArgs = {
   current: Scalars['String']['input'];
   new: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationConfirmRecycleArgs = {
   idempotencyKey: Scalars['String']['input'];
   quoteId: Scalars['ID']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationCreateApiKeyArgs = {
   name: Scalars['String']['input'];
   roles: Array<Role>;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationCreateScheduleArgs = {
   input: ScheduleInput;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationDeactivateUserArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationFundArgs = {
   input: FundInput;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationGrantArgs = {
   input: GrantInput;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationGrantBatchArgs = {
   input: BatchGrantInput;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationInviteUserArgs = {
   input: InviteUserInput;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationMarkCashoutPaidArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationOpenDisputeArgs = {
   reason: Scalars['String']['input'];
   topupId: Scalars['ID']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationQuoteRecycleArgs = {
   faceValue: Scalars['Money']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationRejectPurchaseArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationRejectReviewArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationRequestPurchaseArgs = {
   faceValue: Scalars['Money']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -409,11 +461,13 @@ export type MutationRequestPurchaseArgs = {
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationRequestTopupCodeArgs = {
   phone: Scalars['String']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationResolveDisputeArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -422,6 +476,7 @@ export type MutationResolveDisputeArgs = {
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationReverseEntryArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -429,23 +484,27 @@ export type MutationReverseEntryArgs = {
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationSetSchedulePausedArgs = {
   id: Scalars['ID']['input'];
   paused: Scalars['Boolean']['input'];
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationSetUserRolesArgs = {
   id: Scalars['ID']['input'];
   roles: Array<Role>;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationTopupArgs = {
   amount: Scalars['Money']['input'];
   code?: InputMaybe<Scalars['String']['input']>;
@@ -454,24 +513,24 @@ export type MutationTopupArgs = {
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationUpdatePolicyArgs = {
   input: PolicyInput;
 };
 
 
+/** The mutation root, merged the same way. */
 export type MutationUpdateUserArgs = {
   id: Scalars['ID']['input'];
   input: UpdateUserInput;
 };
 
-export type Operator =
-  | 'CHINA_BROADNET'
-  | 'CHINA_MOBILE'
-  | 'CHINA_TELECOM'
-  | 'CHINA_UNICOM';
-
 export type OperatorInfo = {
-  operator: Operator;
+  /** CHINA_MOBILE, CHINA_UNICOM, CHINA_TELECOM or CHINA_BROADNET. */
+  operator: Scalars['String']['output'];
+  operatorNameEn: Scalars['String']['output'];
+  operatorNameZh: Scalars['String']['output'];
+  /** The number, normalised to 11 digits. */
   phone: Scalars['String']['output'];
 };
 
@@ -483,6 +542,8 @@ export type PageInfo = {
 export type Policy = {
   cashoutEnabled: Scalars['Boolean']['output'];
   cashoutRate: Scalars['Rate']['output'];
+  cashoutReviewThreshold: Scalars['Money']['output'];
+  lowPoolThreshold: Scalars['Money']['output'];
   purchaseApprovalThreshold: Scalars['Money']['output'];
   recycleFee: Scalars['Money']['output'];
   recycleRate: Scalars['Rate']['output'];
@@ -499,6 +560,8 @@ export type Policy = {
 export type PolicyInput = {
   cashoutEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   cashoutRate?: InputMaybe<Scalars['Rate']['input']>;
+  cashoutReviewThreshold?: InputMaybe<Scalars['Money']['input']>;
+  lowPoolThreshold?: InputMaybe<Scalars['Money']['input']>;
   purchaseApprovalThreshold?: InputMaybe<Scalars['Money']['input']>;
   recycleFee?: InputMaybe<Scalars['Money']['input']>;
   recycleRate?: InputMaybe<Scalars['Rate']['input']>;
@@ -513,7 +576,10 @@ export type PolicyInput = {
 };
 
 export type Posting = {
-  account: Account;
+  accountId: Scalars['ID']['output'];
+  accountKind: AccountKind;
+  accountName: Scalars['String']['output'];
+  /** Signed: negative leaves the account. */
   amount: Scalars['Money']['output'];
   asset: Asset;
 };
@@ -537,37 +603,55 @@ export type PurchaseStatus =
   | 'PENDING_APPROVAL'
   | 'REJECTED';
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type Query = {
-  account?: Maybe<Account>;
+  account: Account;
+  /** Ledger accounts (accounts.read), in creation order. */
   accounts: AccountConnection;
+  /** The tenant's API keys (apikeys.manage). */
   apiKeys: Array<ApiKey>;
+  /** The audit log (audit.read), newest first. */
   auditLog: AuditEventConnection;
   cashouts: Array<Cashout>;
   disputes: Array<Dispute>;
+  /** Journal entries (entries.read), newest first. */
   entries: EntryConnection;
-  entry?: Maybe<Entry>;
+  entry: Entry;
   myTopups: Array<Topup>;
-  myWallet?: Maybe<Wallet>;
+  /** The signed-in employee's wallet (wallet.own). */
+  myWallet: Wallet;
+  /** The operator of a mainland mobile number, from its prefix (号段). */
   operatorOf: OperatorInfo;
+  /** The tenant's risk policy and limits. */
+  policyRecyclePlaceholder: Scalars['Boolean']['output'];
+  /** The tenant's risk policy and limits. */
+  policyTopupsPlaceholder: Scalars['Boolean']['output'];
+  purchaseOrder: PurchaseOrder;
+  /** Purchase orders (purchases.read), newest first. */
   purchaseOrders: Array<PurchaseOrder>;
   recycles: Array<Recycle>;
   reviewQueue: Array<ReviewItem>;
   schedules: Array<AllowanceSchedule>;
   tenant: Tenant;
   topups: Array<Topup>;
-  user?: Maybe<User>;
+  user: User;
+  /** Users and employees of the tenant (users.read), in creation order. */
   users: UserConnection;
+  /** Checks every ledger invariant and the audit chain of the tenant (ledger.verify). */
   verify: VerifyReport;
+  /** Who is asking: the signed-in user or API key, their tenant and permissions. */
   viewer: Viewer;
   voucher?: Maybe<Voucher>;
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryAccountArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryAccountsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -575,6 +659,7 @@ export type QueryAccountsArgs = {
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditFilter>;
@@ -582,16 +667,19 @@ export type QueryAuditLogArgs = {
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryCashoutsArgs = {
   status?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryDisputesArgs = {
   status?: InputMaybe<DisputeStatus>;
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryEntriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EntryFilter>;
@@ -599,29 +687,39 @@ export type QueryEntriesArgs = {
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryEntryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryMyTopupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryOperatorOfArgs = {
   phone: Scalars['String']['input'];
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
+export type QueryPurchaseOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryPurchaseOrdersArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<PurchaseStatus>;
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryTopupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -630,11 +728,13 @@ export type QueryTopupsArgs = {
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<UserFilter>;
@@ -642,6 +742,7 @@ export type QueryUsersArgs = {
 };
 
 
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryVoucherArgs = {
   number: Scalars['String']['input'];
 };
@@ -718,6 +819,7 @@ export type ScheduleTarget =
 export type Session = {
   csrfToken: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
+  /** For API clients; the web app uses the HttpOnly cookie instead. */
   token: Scalars['String']['output'];
   user: User;
 };
@@ -731,17 +833,19 @@ export type Template =
   | 'PURCHASE'
   | 'RECLAIM'
   | 'RECYCLE_HOLD'
-  | 'RECYCLE_SETTLE'
   | 'REVERSAL'
   | 'TOPUP_HOLD';
 
 export type Tenant = {
+  /** Headline balances (tenant.read). */
   balances: TenantBalances;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** The tenant's risk policy and limits (policy.read, or any employee). */
   policy: Policy;
   slug: Scalars['String']['output'];
+  /** IANA time zone, e.g. "Asia/Shanghai". */
   timezone: Scalars['String']['output'];
 };
 
@@ -759,7 +863,7 @@ export type Topup = {
   entry?: Maybe<Entry>;
   failureReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
-  operator: Operator;
+  operator: Scalars['String']['output'];
   phone: Scalars['String']['output'];
   status: TopupStatus;
   user: User;
@@ -790,9 +894,11 @@ export type User = {
   lastLoginAt?: Maybe<Scalars['DateTime']['output']>;
   locale: Locale;
   name: Scalars['String']['output'];
+  /** The employee's registered phone number (11 digits). */
   phone?: Maybe<Scalars['String']['output']>;
   roles: Array<Role>;
   status: UserStatus;
+  /** The wallet of an employee; null for staff without the EMPLOYEE role. */
   wallet?: Maybe<Wallet>;
 };
 
@@ -810,6 +916,7 @@ export type UserEdge = {
 export type UserFilter = {
   department?: InputMaybe<Scalars['String']['input']>;
   role?: InputMaybe<Role>;
+  /** Matches name, email or employee number. */
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<UserStatus>;
 };
@@ -820,6 +927,7 @@ export type UserStatus =
   | 'INVITED';
 
 export type VerifyReport = {
+  accountsChecked: Scalars['Int']['output'];
   auditEventsChecked: Scalars['Int']['output'];
   checkedAt: Scalars['DateTime']['output'];
   entriesChecked: Scalars['Int']['output'];
@@ -830,6 +938,7 @@ export type VerifyReport = {
 export type Viewer = {
   apiKey?: Maybe<ApiKey>;
   csrfToken?: Maybe<Scalars['String']['output']>;
+  /** Dotted permission names, e.g. "grants.create". */
   permissions: Array<Scalars['String']['output']>;
   tenant: Tenant;
   user?: Maybe<User>;
@@ -850,9 +959,13 @@ export type Voucher = {
 
 export type Wallet = {
   accountId: Scalars['ID']['output'];
+  /** What can be spent now: free credit in unexpired lots. */
   available: Scalars['Money']['output'];
+  /** Posted credit, including credit held by top-ups in flight and expired lots not yet swept. */
   balance: Scalars['Money']['output'];
+  /** The wallet's history, newest first. */
   entries: EntryConnection;
+  /** Reserved by pending top-ups and cash-outs. */
   held: Scalars['Money']['output'];
   lots: Array<Lot>;
   nextExpiry?: Maybe<Scalars['DateTime']['output']>;
@@ -867,7 +980,7 @@ export type WalletEntriesArgs = {
 
 
 export type WalletLotsArgs = {
-  includeEmpty?: InputMaybe<Scalars['Boolean']['input']>;
+  includeEmpty?: Scalars['Boolean']['input'];
 };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
@@ -912,14 +1025,14 @@ export type TenantBalancesQuery = { tenant: { id: string, balances: { funding: s
 export type PolicyQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PolicyQuery = { tenant: { id: string, policy: { topupDailyLimit: string, topupMonthlyLimit: string, topupSingleMax: string, tenantDailyCap: string, purchaseApprovalThreshold: string, recycleReviewThreshold: string, velocityMaxTopups: number, velocityWindowMinutes: number, recycleRate: string, recycleFee: string, settlementDelayDays: number, cashoutEnabled: boolean, cashoutRate: string } } };
+export type PolicyQuery = { tenant: { id: string, policy: { topupDailyLimit: string, topupMonthlyLimit: string, topupSingleMax: string, tenantDailyCap: string, purchaseApprovalThreshold: string, recycleReviewThreshold: string, cashoutReviewThreshold: string, velocityMaxTopups: number, velocityWindowMinutes: number, recycleRate: string, recycleFee: string, settlementDelayDays: number, cashoutEnabled: boolean, cashoutRate: string, lowPoolThreshold: string } } };
 
 export type UpdatePolicyMutationVariables = Exact<{
   input: PolicyInput;
 }>;
 
 
-export type UpdatePolicyMutation = { updatePolicy: { topupDailyLimit: string, topupMonthlyLimit: string, topupSingleMax: string, tenantDailyCap: string, purchaseApprovalThreshold: string, recycleReviewThreshold: string, velocityMaxTopups: number, velocityWindowMinutes: number, recycleRate: string, recycleFee: string, settlementDelayDays: number, cashoutEnabled: boolean, cashoutRate: string } };
+export type UpdatePolicyMutation = { updatePolicy: { topupDailyLimit: string, topupMonthlyLimit: string, topupSingleMax: string, tenantDailyCap: string, purchaseApprovalThreshold: string, recycleReviewThreshold: string, cashoutReviewThreshold: string, velocityMaxTopups: number, velocityWindowMinutes: number, recycleRate: string, recycleFee: string, settlementDelayDays: number, cashoutEnabled: boolean, cashoutRate: string, lowPoolThreshold: string } };
 
 export type UsersQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -937,7 +1050,7 @@ export type UserDetailQueryVariables = Exact<{
 }>;
 
 
-export type UserDetailQuery = { user?: { id: string, email: string, name: string, roles: Array<Role>, status: UserStatus, employeeNo?: string | null, phone?: string | null, department?: string | null, costCenter?: string | null, locale: Locale, createdAt: string, lastLoginAt?: string | null, wallet?: { accountId: string, balance: string, available: string, held: string, nextExpiry?: string | null, nextExpiryAmount?: string | null, lots: Array<{ id: string, original: string, remaining: string, held: string, expiresAt: string, createdAt: string, memo?: string | null, expired: boolean }>, entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string, createdBy?: string | null, batchId?: string | null } }> } } | null } | null };
+export type UserDetailQuery = { user: { id: string, email: string, name: string, roles: Array<Role>, status: UserStatus, employeeNo?: string | null, phone?: string | null, department?: string | null, costCenter?: string | null, locale: Locale, createdAt: string, lastLoginAt?: string | null, wallet?: { accountId: string, balance: string, available: string, held: string, nextExpiry?: string | null, nextExpiryAmount?: string | null, lots: Array<{ id: string, original: string, remaining: string, held: string, expiresAt: string, createdAt: string, memo?: string | null, expired: boolean }>, entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string, createdBy: string, batchId?: string | null } }> } } | null } };
 
 export type InviteUserMutationVariables = Exact<{
   input: InviteUserInput;
@@ -977,7 +1090,7 @@ export type EntriesQueryVariables = Exact<{
 }>;
 
 
-export type EntriesQuery = { entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string, postedAt?: string | null, voidedAt?: string | null, createdBy?: string | null, batchId?: string | null, reversesId?: string | null, reversedById?: string | null, idempotencyKey: string, postings: Array<{ asset: Asset, amount: string, account: { id: string, name: string, kind: AccountKind } }> } }> } };
+export type EntriesQuery = { entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string, postedAt?: string | null, voidedAt?: string | null, createdBy: string, batchId?: string | null, reversesId?: string | null, reversedById?: string | null, idempotencyKey: string, postings: Array<{ accountId: string, accountKind: AccountKind, accountName: string, asset: Asset, amount: string }> } }> } };
 
 export type AccountsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1030,7 +1143,7 @@ export type AuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNex
 export type VerifyQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type VerifyQuery = { verify: { ok: boolean, checkedAt: string, entriesChecked: number, auditEventsChecked: number, violations: Array<{ check: string, detail: string }> } };
+export type VerifyQuery = { verify: { ok: boolean, checkedAt: string, entriesChecked: number, accountsChecked: number, auditEventsChecked: number, violations: Array<{ check: string, detail: string }> } };
 
 export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1057,7 +1170,7 @@ export type OperatorOfQueryVariables = Exact<{
 }>;
 
 
-export type OperatorOfQuery = { operatorOf: { operator: Operator, phone: string } };
+export type OperatorOfQuery = { operatorOf: { operator: string, operatorNameZh: string, operatorNameEn: string, phone: string } };
 
 export type MyWalletQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1065,11 +1178,10 @@ export type MyWalletQueryVariables = Exact<{
 }>;
 
 
-export type MyWalletQuery = { myWallet?: { accountId: string, balance: string, available: string, held: string, nextExpiry?: string | null, nextExpiryAmount?: string | null, lots: Array<{ id: string, original: string, remaining: string, held: string, expiresAt: string, createdAt: string, memo?: string | null, expired: boolean }>, entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string } }> } } | null };
+export type MyWalletQuery = { myWallet: { accountId: string, balance: string, available: string, held: string, nextExpiry?: string | null, nextExpiryAmount?: string | null, lots: Array<{ id: string, original: string, remaining: string, held: string, expiresAt: string, createdAt: string, memo?: string | null, expired: boolean }>, entries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, template: Template, status: EntryStatus, memo?: string | null, amount: string, createdAt: string } }> } } };
 
 export type PurchaseOrdersQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<PurchaseStatus>;
 }>;
 
@@ -1110,7 +1222,7 @@ export type TopupsQueryVariables = Exact<{
 }>;
 
 
-export type TopupsQuery = { topups: Array<{ id: string, phone: string, operator: Operator, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null, user: { id: string, name: string } }> };
+export type TopupsQuery = { topups: Array<{ id: string, phone: string, operator: string, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null, user: { id: string, name: string } }> };
 
 export type MyTopupsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1118,7 +1230,7 @@ export type MyTopupsQueryVariables = Exact<{
 }>;
 
 
-export type MyTopupsQuery = { myTopups: Array<{ id: string, phone: string, operator: Operator, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null }> };
+export type MyTopupsQuery = { myTopups: Array<{ id: string, phone: string, operator: string, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null }> };
 
 export type SchedulesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1155,7 +1267,7 @@ export type TopupMutationVariables = Exact<{
 }>;
 
 
-export type TopupMutation = { topup: { id: string, phone: string, operator: Operator, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string } };
+export type TopupMutation = { topup: { id: string, phone: string, operator: string, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string } };
 
 export type RecyclesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1187,7 +1299,7 @@ export type VoucherQuery = { voucher?: { number: string, hash: string, issuedAt:
 export type ReviewQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReviewQueueQuery = { reviewQueue: Array<{ id: string, kind: string, reason: string, createdAt: string, topup?: { id: string, phone: string, operator: Operator, amount: string, user: { id: string, name: string } } | null, recycle?: { id: string, faceValue: string, net: string } | null, cashout?: { id: string, credit: string, cash: string, user: { id: string, name: string } } | null }> };
+export type ReviewQueueQuery = { reviewQueue: Array<{ id: string, kind: string, reason: string, createdAt: string, topup?: { id: string, phone: string, operator: string, amount: string, user: { id: string, name: string } } | null, recycle?: { id: string, faceValue: string, net: string } | null, cashout?: { id: string, credit: string, cash: string, user: { id: string, name: string } } | null }> };
 
 export type ApproveReviewMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1209,7 +1321,7 @@ export type DisputesQueryVariables = Exact<{
 }>;
 
 
-export type DisputesQuery = { disputes: Array<{ id: string, reason: string, status: DisputeStatus, resolution?: string | null, createdAt: string, resolvedAt?: string | null, topup: { id: string, phone: string, operator: Operator, amount: string, createdAt: string, status: TopupStatus, user: { id: string, name: string } } }> };
+export type DisputesQuery = { disputes: Array<{ id: string, reason: string, status: DisputeStatus, resolution?: string | null, createdAt: string, resolvedAt?: string | null, topup: { id: string, phone: string, operator: string, amount: string, createdAt: string, status: TopupStatus, user: { id: string, name: string } } }> };
 
 export type OpenDisputeMutationVariables = Exact<{
   topupId: Scalars['ID']['input'];
@@ -1357,6 +1469,7 @@ export const PolicyDocument = new TypedDocumentString(`
       tenantDailyCap
       purchaseApprovalThreshold
       recycleReviewThreshold
+      cashoutReviewThreshold
       velocityMaxTopups
       velocityWindowMinutes
       recycleRate
@@ -1364,6 +1477,7 @@ export const PolicyDocument = new TypedDocumentString(`
       settlementDelayDays
       cashoutEnabled
       cashoutRate
+      lowPoolThreshold
     }
   }
 }
@@ -1377,6 +1491,7 @@ export const UpdatePolicyDocument = new TypedDocumentString(`
     tenantDailyCap
     purchaseApprovalThreshold
     recycleReviewThreshold
+    cashoutReviewThreshold
     velocityMaxTopups
     velocityWindowMinutes
     recycleRate
@@ -1384,6 +1499,7 @@ export const UpdatePolicyDocument = new TypedDocumentString(`
     settlementDelayDays
     cashoutEnabled
     cashoutRate
+    lowPoolThreshold
   }
 }
     `) as unknown as TypedDocumentString<UpdatePolicyMutation, UpdatePolicyMutationVariables>;
@@ -1543,13 +1659,11 @@ export const EntriesDocument = new TypedDocumentString(`
         reversedById
         idempotencyKey
         postings {
+          accountId
+          accountKind
+          accountName
           asset
           amount
-          account {
-            id
-            name
-            kind
-          }
         }
       }
     }
@@ -1657,6 +1771,7 @@ export const VerifyDocument = new TypedDocumentString(`
     ok
     checkedAt
     entriesChecked
+    accountsChecked
     auditEventsChecked
     violations {
       check
@@ -1704,6 +1819,8 @@ export const OperatorOfDocument = new TypedDocumentString(`
     query OperatorOf($phone: String!) {
   operatorOf(phone: $phone) {
     operator
+    operatorNameZh
+    operatorNameEn
     phone
   }
 }
@@ -1749,8 +1866,8 @@ export const MyWalletDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MyWalletQuery, MyWalletQueryVariables>;
 export const PurchaseOrdersDocument = new TypedDocumentString(`
-    query PurchaseOrders($first: Int, $after: String, $status: PurchaseStatus) {
-  purchaseOrders(first: $first, after: $after, status: $status) {
+    query PurchaseOrders($first: Int, $status: PurchaseStatus) {
+  purchaseOrders(first: $first, status: $status) {
     id
     faceValue
     price

@@ -10,6 +10,7 @@ export const TEMPLATE_SERIES: Record<string, SeriesKey | undefined> = {
   TOPUP_HOLD: 'spent',
   EXPIRE: 'expired',
   RECLAIM: 'recycled',
+  RECYCLE_HOLD: 'recycled',
   RECYCLE_SETTLE: 'recycled',
 };
 

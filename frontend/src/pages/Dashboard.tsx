@@ -4,7 +4,7 @@ import { Alert, Badge, Button, Card, Col, List, Row, Skeleton, Statistic, Toolti
 import { useI18n } from '../i18n';
 import { useSession } from '../auth/session';
 import { useQuery } from '../api/hooks';
-import { DisputesQuery, EntriesQuery, PurchaseOrdersQuery, ReviewQueueQuery, TenantBalancesQuery } from '../api/operations';
+import { DisputesQuery, EntriesQuery, PolicyQuery, PurchaseOrdersQuery, ReviewQueueQuery, TenantBalancesQuery } from '../api/operations';
 import { DataState, ErrorAlert, PageHeader } from '../components/common';
 import { compareMoney, formatMoney } from '../lib/money';
 import { buildDailySeries } from '../lib/series';
@@ -32,10 +32,12 @@ export default function Dashboard() {
   const { t } = useI18n();
   const { timezone, can } = useSession();
   const balances = useQuery(TenantBalancesQuery);
+  const policy = useQuery(PolicyQuery);
+  const lowPoolLevel = policy.data?.tenant.policy.lowPoolThreshold ?? LOW_POOL_THRESHOLD;
   const from = useMemo(() => startOfDayUtc(todayIn(timezone).subtract(DASHBOARD_DAYS - 1, 'day'), timezone), [timezone]);
-  const entries = useQuery(EntriesQuery, { first: DASHBOARD_ENTRY_LIMIT, filter: { from } }, { skip: !can('entries.read') && !can('balances.read') });
+  const entries = useQuery(EntriesQuery, { first: DASHBOARD_ENTRY_LIMIT, filter: { from } }, { skip: !can('entries.read') });
   const purchases = useQuery(PurchaseOrdersQuery, { status: 'PENDING_APPROVAL', first: 200 }, { skip: !can('purchases.read') && !can('purchases.approve') });
-  const reviews = useQuery(ReviewQueueQuery, undefined, { skip: !can('reviews.read') });
+  const reviews = useQuery(ReviewQueueQuery, undefined, { skip: !can('reviews.decide') });
   const disputes = useQuery(DisputesQuery, { status: 'OPEN' }, { skip: !can('disputes.read') });
 
   const series = useMemo(
@@ -44,14 +46,14 @@ export default function Dashboard() {
   );
   const hasActivity = series.some((d) => d.granted || d.spent || d.expired || d.recycled);
   const b = balances.data?.tenant.balances;
-  const lowPool = b && compareMoney(b.pool, LOW_POOL_THRESHOLD) < 0;
+  const lowPool = b && compareMoney(b.pool, lowPoolLevel) < 0;
   const lowFunding = b && compareMoney(b.funding, LOW_FUNDING_THRESHOLD) < 0;
 
   const pendings = [
     can('purchases.read') || can('purchases.approve')
       ? { label: t('dashboard.pendingPurchases'), to: '/purchasing/purchases', state: { loading: purchases.loading, error: purchases.error, count: purchases.data?.purchaseOrders.length } }
       : null,
-    can('reviews.read')
+    can('reviews.decide')
       ? { label: t('dashboard.pendingReviews'), to: '/finance/reviews', state: { loading: reviews.loading, error: reviews.error, count: reviews.data?.reviewQueue.length } }
       : null,
     can('disputes.read')
@@ -75,7 +77,7 @@ export default function Dashboard() {
           showIcon
           style={{ marginBottom: 16 }}
           message={t('dashboard.lowPool')}
-          description={t('dashboard.lowPoolText', { pool: formatMoney(b.pool), threshold: formatMoney(LOW_POOL_THRESHOLD) })}
+          description={t('dashboard.lowPoolText', { pool: formatMoney(b.pool), threshold: formatMoney(lowPoolLevel) })}
           action={can('purchases.request') ? <Link to="/purchasing/purchases"><Button size="small">{t('dashboard.requestPurchase')}</Button></Link> : undefined}
           data-testid="low-pool"
         />

@@ -32,7 +32,7 @@ export default function AuditLog() {
   return (
     <>
       <PageHeader title={t('audit.title')} crumbs={[{ label: t('nav.audit') }, { label: t('nav.auditLog') }]} />
-      {can('verify.run') && (
+      {can('ledger.verify') && (
         <Card style={{ marginBottom: 16 }}>
           <VerifyPanel />
         </Card>

@@ -34,7 +34,7 @@ export default function EmployeeList() {
         crumbs={[{ label: t('nav.employees') }, { label: t('nav.employeeList') }]}
         extra={
           <>
-            {can('imports.create') && (
+            {can('imports.run') && (
               <Link to="/employees/import">
                 <Button icon={<UploadOutlined />}>{t('nav.rosterImport')}</Button>
               </Link>

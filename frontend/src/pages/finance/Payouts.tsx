@@ -67,7 +67,7 @@ export default function Payouts() {
             {
               title: t('common.actions'),
               render: (_, r) =>
-                can('cashouts.pay') && r.status === 'PENDING' ? (
+                can('payouts.manage') && r.status === 'PENDING' ? (
                   <Button size="small" type="primary" onClick={() => setPaying(r)}>
                     {t('payouts.markPaid')}
                   </Button>

@@ -14,7 +14,7 @@ import type { AccountKind, EntriesQuery as EQ, EntryStatus, Template } from '../
 
 type Entry = EQ['entries']['edges'][number]['node'];
 const KINDS: AccountKind[] = ['FUNDING', 'POOL', 'WALLET', 'PAYOUT', 'FEES', 'EXTERNAL'];
-const TEMPLATES: Template[] = ['FUND', 'PURCHASE', 'GRANT', 'TOPUP_HOLD', 'EXPIRE', 'RECLAIM', 'RECYCLE_HOLD', 'RECYCLE_SETTLE', 'CASHOUT', 'PAYOUT', 'REVERSAL'];
+const TEMPLATES: Template[] = ['FUND', 'PURCHASE', 'GRANT', 'TOPUP_HOLD', 'EXPIRE', 'RECLAIM', 'RECYCLE_HOLD', 'CASHOUT', 'PAYOUT', 'REVERSAL'];
 
 function Accounts() {
   const { t, te } = useI18n();
@@ -108,8 +108,8 @@ function Entries() {
                 dataSource={e.postings}
                 title={() => t('recon.postings')}
                 columns={[
-                  { title: t('recon.account'), render: (_, p) => p.account.name },
-                  { title: t('recon.kind'), render: (_, p) => te('accountKind', p.account.kind) },
+                  { title: t('recon.account'), render: (_, p) => p.accountName },
+                  { title: t('recon.kind'), render: (_, p) => te('accountKind', p.accountKind) },
                   { title: t('recon.asset'), dataIndex: 'asset', render: (v) => te('recon.asset', v) },
                   { title: t('common.amount'), dataIndex: 'amount', align: 'right', render: (v) => <Money value={v} /> },
                 ]}
@@ -162,7 +162,7 @@ export default function Reconciliation() {
   return (
     <>
       <PageHeader title={t('recon.title')} crumbs={[{ label: t('nav.finance') }, { label: t('nav.reconciliation') }]} />
-      {can('verify.run') && (
+      {can('ledger.verify') && (
         <Card style={{ marginBottom: 16 }}>
           <VerifyPanel />
         </Card>

@@ -36,7 +36,7 @@ export default function MyWallet() {
                 <Typography.Paragraph style={{ marginTop: 12, marginBottom: 16, opacity: 0.9 }}>
                   {w.nextExpiry ? t('portal.nextExpiry', { amount: formatMoney(w.nextExpiryAmount), date: formatDate(w.nextExpiry, timezone) }) : t('portal.noExpiry')}
                 </Typography.Paragraph>
-                {can('topups.create') && (
+                {can('topups.create_own') && (
                   <Link to="/me/topup">
                     <Button size="large" icon={<MobileOutlined />} block style={{ fontWeight: 600 }}>
                       {t('portal.topupNow')}

@@ -14,7 +14,7 @@ import type { TopupMutation as TM } from '../../gql/graphql';
 const QUICK_AMOUNTS = ['30.00', '50.00', '100.00', '200.00'];
 
 export default function Topup() {
-  const { t, te } = useI18n();
+  const { t, te, lang } = useI18n();
   const { viewer } = useSession();
   const ownPhone = viewer?.user?.phone ?? '';
   const [form] = Form.useForm<{ phone: string; amount: string; code?: string }>();
@@ -33,6 +33,8 @@ export default function Topup() {
   const [result, setResult] = useState<TM['topup'] | null>(null);
 
   const otherNumber = validPhone && phone !== ownPhone;
+  const op = operator.data?.operatorOf;
+  const operatorName = op ? (lang === 'zh-CN' ? op.operatorNameZh : op.operatorNameEn) || te('operator', op.operator) : '—';
   const available = wallet.data?.myWallet?.available;
   const p = policy.data?.tenant.policy;
 
@@ -122,7 +124,7 @@ export default function Topup() {
               <Flex align="center" gap={8} style={{ marginTop: -8, marginBottom: 16 }} data-testid="operator">
                 <Typography.Text type="secondary">{t('topup.operator')}：</Typography.Text>
                 {validPhone && operator.data ? (
-                  <Tag color="blue">{te('operator', operator.data.operatorOf.operator)}</Tag>
+                  <Tag color="blue">{operatorName}</Tag>
                 ) : validPhone && operator.loading ? (
                   <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
                 ) : (
@@ -189,11 +191,11 @@ export default function Topup() {
           <>
             <Descriptions column={1} size="small" bordered>
               <Descriptions.Item label={t('topup.phone')}>{reviewing.phone}</Descriptions.Item>
-              <Descriptions.Item label={t('topup.operator')}>{operator.data ? te('operator', operator.data.operatorOf.operator) : '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('topup.operator')}>{operatorName}</Descriptions.Item>
               <Descriptions.Item label={t('topup.amount')}><Money value={reviewing.amount} strong /></Descriptions.Item>
             </Descriptions>
             <Typography.Paragraph style={{ marginTop: 12 }}>
-              {t('topup.confirmText', { phone: reviewing.phone, operator: operator.data ? te('operator', operator.data.operatorOf.operator) : '—', amount: formatMoney(reviewing.amount) })}
+              {t('topup.confirmText', { phone: reviewing.phone, operator: operatorName, amount: formatMoney(reviewing.amount) })}
             </Typography.Paragraph>
             {p && (
               <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>

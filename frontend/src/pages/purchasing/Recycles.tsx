@@ -56,7 +56,7 @@ export default function Recycles() {
   return (
     <>
       <PageHeader title={t('recycle.title')} crumbs={[{ label: t('nav.purchasing') }, { label: t('nav.recycles') }]} />
-      {can('recycles.create') && (
+      {can('recycles.manage') && (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           <Col xs={24} lg={10}>
             <Card title={t('recycle.quote')}>

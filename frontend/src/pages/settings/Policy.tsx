@@ -8,7 +8,7 @@ import { DataState, PageHeader, useFeedback } from '../../components/common';
 import { amountRules, isValidRate, rateRules } from '../../lib/validation';
 import { formatRate, normalizeAmount } from '../../lib/money';
 
-const MONEY_FIELDS = ['topupSingleMax', 'topupDailyLimit', 'topupMonthlyLimit', 'tenantDailyCap', 'purchaseApprovalThreshold', 'recycleReviewThreshold', 'recycleFee'] as const;
+const MONEY_FIELDS = ['topupSingleMax', 'topupDailyLimit', 'topupMonthlyLimit', 'tenantDailyCap', 'purchaseApprovalThreshold', 'recycleReviewThreshold', 'cashoutReviewThreshold', 'lowPoolThreshold', 'recycleFee'] as const;
 const RATE_FIELDS = ['recycleRate', 'cashoutRate'] as const;
 const INT_FIELDS = ['velocityMaxTopups', 'velocityWindowMinutes', 'settlementDelayDays'] as const;
 
@@ -19,7 +19,7 @@ export default function Policy() {
   const update = useMutation(UpdatePolicyMutation);
   const fb = useFeedback();
   const [form] = Form.useForm();
-  const editable = can('policy.update');
+  const editable = can('policy.manage');
   const policy = q.data?.tenant.policy;
   const rates = { recycleRate: Form.useWatch('recycleRate', form) as string | undefined, cashoutRate: Form.useWatch('cashoutRate', form) as string | undefined };
 
@@ -79,7 +79,7 @@ export default function Policy() {
               {int('velocityWindowMinutes', 10080)}
             </Row>
             <Divider orientation="left" orientationMargin={0}>{t('policy.approvals')}</Divider>
-            <Row gutter={16}>{(['purchaseApprovalThreshold', 'recycleReviewThreshold'] as const).map(money)}</Row>
+            <Row gutter={16}>{(['purchaseApprovalThreshold', 'recycleReviewThreshold', 'cashoutReviewThreshold', 'lowPoolThreshold'] as const).map(money)}</Row>
             <Divider orientation="left" orientationMargin={0}>{t('policy.recycling')}</Divider>
             <Row gutter={16}>
               {rate('recycleRate')}
