@@ -133,6 +133,7 @@ impl TestApp {
             clock: clock.clone(),
             password_cost: creditloop_app::auth::PasswordCost::Fast,
             migrate: true,
+            workers: false,
         };
         let application = Application::build(settings, options).await?;
         let address = format!("http://127.0.0.1:{}", application.port());

@@ -125,3 +125,108 @@ impl App {
         load(self.db.conn(), principal.tenant).await
     }
 }
+
+/// A partial change to the policy; absent fields keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyChange {
+    pub topup_daily_limit: Option<Fen>,
+    pub topup_monthly_limit: Option<Fen>,
+    pub topup_single_max: Option<Fen>,
+    pub tenant_daily_cap: Option<Fen>,
+    pub purchase_approval_threshold: Option<Fen>,
+    pub recycle_review_threshold: Option<Fen>,
+    pub cashout_review_threshold: Option<Fen>,
+    pub velocity_max_topups: Option<i32>,
+    pub velocity_window_minutes: Option<i32>,
+    pub recycle_rate: Option<Rate>,
+    pub recycle_fee: Option<Fen>,
+    pub settlement_delay_days: Option<i32>,
+    pub cashout_enabled: Option<bool>,
+    pub cashout_rate: Option<Rate>,
+    pub low_pool_threshold: Option<Fen>,
+}
+
+impl Policy {
+    fn apply(mut self, c: PolicyChange) -> Policy {
+        macro_rules! set {
+            ($($f:ident),*) => { $(if let Some(v) = c.$f { self.$f = v; })* };
+        }
+        set!(
+            topup_daily_limit, topup_monthly_limit, topup_single_max, tenant_daily_cap, purchase_approval_threshold,
+            recycle_review_threshold, cashout_review_threshold, velocity_max_topups, velocity_window_minutes, recycle_rate,
+            recycle_fee, settlement_delay_days, cashout_enabled, cashout_rate, low_pool_threshold
+        );
+        self
+    }
+
+    /// The policy must make sense as a whole, not only field by field.
+    pub fn validate(&self) -> AppResult<()> {
+        let fail = |field: &str, message: &str| Err(AppError::validation(field, message));
+        if self.topup_single_max > self.topup_daily_limit {
+            return fail("topupSingleMax", "the single top-up maximum cannot exceed the daily limit");
+        }
+        if self.topup_daily_limit > self.topup_monthly_limit {
+            return fail("topupDailyLimit", "the daily limit cannot exceed the monthly limit");
+        }
+        if !self.topup_single_max.is_positive() {
+            return fail("topupSingleMax", "the single top-up maximum must be greater than zero");
+        }
+        if !(1..=1000).contains(&self.velocity_max_topups) {
+            return fail("velocityMaxTopups", "allow between 1 and 1000 top-ups per window");
+        }
+        if !(1..=10_080).contains(&self.velocity_window_minutes) {
+            return fail("velocityWindowMinutes", "the window is 1 minute to 7 days");
+        }
+        if !(0..=30).contains(&self.settlement_delay_days) {
+            return fail("settlementDelayDays", "settlement is T+0 to T+30");
+        }
+        if self.recycle_rate.bps() == 0 {
+            return fail("recycleRate", "the recycle rate must be above zero");
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// Changes the tenant's policy (policy.manage); the whole result is validated.
+    pub async fn update_policy(&self, principal: &Principal, change: PolicyChange) -> AppResult<Policy> {
+        principal.require(Permission::PolicyManage)?;
+        let next = load(self.db.conn(), principal.tenant).await?.apply(change);
+        next.validate()?;
+        let now = self.now();
+        let tx = self.db.begin_write().await?;
+        let p = next.clone();
+        let result = exec(
+            &*tx,
+            "UPDATE policies SET topup_daily_limit = $1, topup_monthly_limit = $2, topup_single_max = $3, tenant_daily_cap = $4, \
+             purchase_approval_threshold = $5, recycle_review_threshold = $6, cashout_review_threshold = $7, \
+             velocity_max_topups = $8, velocity_window_minutes = $9, recycle_rate_bps = $10, recycle_fee = $11, \
+             settlement_delay_days = $12, cashout_enabled = $13, cashout_rate_bps = $14, low_pool_threshold = $15, updated_at = $16 \
+             WHERE tenant_id = $17",
+            vec![
+                p.topup_daily_limit.get().into(),
+                p.topup_monthly_limit.get().into(),
+                p.topup_single_max.get().into(),
+                p.tenant_daily_cap.get().into(),
+                p.purchase_approval_threshold.get().into(),
+                p.recycle_review_threshold.get().into(),
+                p.cashout_review_threshold.get().into(),
+                p.velocity_max_topups.into(),
+                p.velocity_window_minutes.into(),
+                (p.recycle_rate.bps() as i32).into(),
+                p.recycle_fee.get().into(),
+                p.settlement_delay_days.into(),
+                p.cashout_enabled.into(),
+                (p.cashout_rate.bps() as i32).into(),
+                p.low_pool_threshold.get().into(),
+                now.into(),
+                principal.tenant.0.into(),
+            ],
+        )
+        .await
+        .map(|_| ())
+        .map_err(AppError::from);
+        self.finish(tx, principal, "policy.manage", None, result).await?;
+        Ok(next)
+    }
+}

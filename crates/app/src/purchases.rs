@@ -154,7 +154,7 @@ impl App {
         let approver = principal.require_user()?;
         let order = self.purchase_order(principal, id).await?;
         if order.requested_by == approver {
-            return Err(AppError::forbidden("you cannot approve your own purchase request"));
+            return Err(AppError::forbidden("you cannot decide your own purchase request"));
         }
         let now = self.now();
         let tx = self.db.begin_write().await?;
@@ -175,6 +175,10 @@ impl App {
         principal.require(Permission::PurchasesApprove)?;
         let decider = principal.require_user()?;
         let reason = creditloop_domain::text::bounded("reason", reason, 1, 200).map_err(|e| AppError::from(e).at("reason"))?;
+        // Deciding is separated from requesting both ways: nobody rejects their own request.
+        if self.purchase_order(principal, id).await?.requested_by == decider {
+            return Err(AppError::forbidden("you cannot decide your own purchase request"));
+        }
         let now = self.now();
         let tx = self.db.begin_write().await?;
         let result = async {

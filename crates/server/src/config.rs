@@ -54,6 +54,13 @@ pub struct Settings {
     pub batch_grant_rows_max: usize,
     /// Seconds a graceful shutdown waits for requests in flight.
     pub shutdown_timeout_secs: u64,
+    /// Run the background worker (top-ups, schedules, sweeps) in this process.
+    pub workers: bool,
+    /// The carrier gateway's base URL (`creditloop carrier-sim` speaks its protocol). Unset:
+    /// the built-in simulator.
+    pub carrier_url: Option<String>,
+    /// How long one carrier call may take before it counts as a timeout.
+    pub carrier_timeout_ms: u64,
 }
 
 impl Default for Settings {
@@ -79,6 +86,9 @@ impl Default for Settings {
             amount_max: "10000000.00".into(),
             batch_grant_rows_max: 10_000,
             shutdown_timeout_secs: 30,
+            workers: true,
+            carrier_url: None,
+            carrier_timeout_ms: 5_000,
         }
     }
 }

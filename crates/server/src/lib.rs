@@ -23,6 +23,17 @@ pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     pub app: App,
+    worker: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+/// The carrier gateway named in the settings.
+pub fn carrier(settings: &Settings) -> anyhow::Result<Arc<dyn creditloop_carrier::CarrierGateway>> {
+    Ok(match &settings.carrier_url {
+        Some(url) => Arc::new(
+            creditloop_carrier::HttpCarrier::try_new(url, settings.carrier_timeout_ms).map_err(|e| anyhow::anyhow!("carrier_url: {e}"))?,
+        ),
+        None => Arc::new(creditloop_carrier::Simulator::new(creditloop_carrier::SimConfig::new(1))),
+    })
 }
 
 /// Opens the database named in the settings, creating the SQLite directory if needed.
@@ -63,6 +74,8 @@ pub struct BuildOptions {
     pub clock: Arc<dyn Clock>,
     pub password_cost: creditloop_app::auth::PasswordCost,
     pub migrate: bool,
+    /// Tests drive the worker by hand for determinism.
+    pub workers: bool,
 }
 
 impl Default for BuildOptions {
@@ -71,6 +84,7 @@ impl Default for BuildOptions {
             clock: Arc::new(creditloop_domain::SystemClock),
             password_cost: creditloop_app::auth::PasswordCost::Owasp,
             migrate: true,
+            workers: true,
         }
     }
 }
@@ -84,20 +98,31 @@ impl Application {
         if options.migrate {
             migrate(&db).await?;
         }
-        let app = App::new(db, options.clock, app_config(&settings, options.password_cost)?);
+        let app = App::new(db, options.clock, app_config(&settings, options.password_cost)?).with_carrier(carrier(&settings)?);
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let server = http::run(listener, app.clone(), &settings)?;
-        Ok(Application { port, server, app })
+        let worker = (settings.workers && options.workers).then(|| {
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let worker_app = app.clone();
+            tokio::spawn(async move { worker_app.run_worker(stopped).await });
+            stop
+        });
+        Ok(Application { port, server, app, worker })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until stopped (SIGINT/SIGTERM trigger a graceful shutdown).
+    /// Serves until stopped (SIGINT/SIGTERM trigger a graceful shutdown), then stops the
+    /// worker.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(stop) = self.worker {
+            let _ = stop.send(true);
+        }
+        result
     }
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {

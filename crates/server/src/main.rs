@@ -38,6 +38,8 @@ enum Command {
     Verify,
     /// Creates the demo tenant (once) and prints its logins.
     Demo,
+    /// Compares the carrier's view of every top-up with the ledger; exits 1 on any mismatch.
+    Reconcile,
     /// Creates a tenant and its owner (a platform operator's task). The owner's password
     /// comes from CREDITLOOP_OWNER_PASSWORD.
     TenantCreate {
@@ -112,6 +114,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema => print!("{}", creditloop_graphql::sdl()),
         Command::Permissions => print!("{}", creditloop_domain::role::permission_table_markdown()),
         Command::Verify => return verify(&settings).await,
+        Command::Reconcile => {
+            let app = offline_app(&settings).await?;
+            let mismatches = app.reconcile(None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            for m in &mismatches {
+                println!("MISMATCH topup {} (tenant {}): ledger {} / carrier {}", m.topup_id, m.tenant_id, m.ledger, m.carrier);
+            }
+            println!("reconcile: {} mismatch(es)", mismatches.len());
+            return Ok(if mismatches.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
         Command::Demo => {
             let app = offline_app(&settings).await?;
             print_demo(&app.seed_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?, None);
@@ -150,7 +161,7 @@ async fn offline_app(settings: &Settings) -> anyhow::Result<creditloop_app::App>
     let db = creditloop_server::connect(settings).await?;
     creditloop_server::migrate(&db).await?;
     let config = creditloop_server::app_config(settings, creditloop_app::auth::PasswordCost::Owasp)?;
-    Ok(creditloop_app::App::new(db, Arc::new(creditloop_domain::SystemClock), config))
+    Ok(creditloop_app::App::new(db, Arc::new(creditloop_domain::SystemClock), config).with_carrier(creditloop_server::carrier(settings)?))
 }
 
 async fn verify(settings: &Settings) -> anyhow::Result<ExitCode> {
