@@ -263,6 +263,41 @@ impl TestApp {
         assert!(report.ok(), "ledger invariants broken: {:#?}", report.violations);
     }
 
+    /// Runs worker passes until no top-up is left in flight, moving the clock past each
+    /// retry's backoff. Panics if that takes more than `passes_max` passes.
+    pub async fn drain(&self, app: &creditloop_app::App, passes_max: usize) {
+        for _ in 0..passes_max {
+            app.run_worker_pass().await.unwrap_or_else(|e| panic!("worker pass: {e}"));
+            let left = creditloop_ledger::store::query_one(
+                self.app.db.conn(),
+                "SELECT COUNT(*) AS n FROM topups WHERE status = 'PENDING'",
+                vec![],
+            )
+            .await
+            .ok()
+            .flatten()
+            .and_then(|r| r.try_get::<i64>("", "n").ok())
+            .unwrap_or(0);
+            if left == 0 {
+                return;
+            }
+            self.clock.advance(chrono::Duration::minutes(10));
+        }
+        panic!("top-ups still in flight after {passes_max} worker passes");
+    }
+
+    /// The newest one-time code sent to a user.
+    pub async fn last_code(&self, tenant: TenantId) -> String {
+        let messages = creditloop_app::outbox::recent(self.app.db.conn(), tenant, 50).await.unwrap_or_default();
+        messages
+            .into_iter()
+            .find_map(|m| match m {
+                creditloop_app::outbox::Message::OneTimeCode { code, .. } => Some(code),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no one-time code was sent"))
+    }
+
     pub fn in_days(&self, days: i64) -> String {
         (self.app.now() + chrono::Duration::days(days)).to_rfc3339()
     }

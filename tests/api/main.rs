@@ -4,6 +4,8 @@ mod access;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod lifecycle;
 mod money;
 mod properties;
+mod recycle;
 mod schema;
