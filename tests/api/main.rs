@@ -4,6 +4,7 @@ mod access;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod faults;
 mod lifecycle;
 mod money;
 mod properties;

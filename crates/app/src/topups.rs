@@ -564,8 +564,11 @@ impl App {
         Ok(out)
     }
 
+    /// The carrier's answer for one order. "Status unknown" is transient, so it is asked again
+    /// (20 times: with a 30% unknown rate a false "no answer" is a 1-in-10^10 event); an
+    /// order that still has no answer is reported as such, never guessed.
     async fn carrier_status(&self, order: &str) -> Option<creditloop_carrier::OrderStatus> {
-        for _ in 0..8 {
+        for _ in 0..20 {
             if let Ok(status) = self.carrier.status(order).await {
                 return Some(status);
             }

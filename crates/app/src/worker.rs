@@ -1,5 +1,6 @@
 //! The background worker: one loop per process that drives top-ups to the carrier, pays due
-//! allowance periods, sweeps expired lots and forgets old idempotency keys. Every piece
+//! allowance periods, sweeps expired lots, settles due recycles and forgets old idempotency
+//! keys. Every piece
 //! claims its work in the database (leases, unique run rows, conditional status updates), so
 //! any number of replicas may run it at once.
 
@@ -16,6 +17,7 @@ pub struct PassReport {
     pub topups_settled: usize,
     pub periods_paid: usize,
     pub lots_expired: usize,
+    pub recycles_settled: usize,
 }
 
 impl App {
@@ -24,7 +26,8 @@ impl App {
         let topups_settled = self.process_due_topups().await?;
         let periods_paid = self.run_due_schedules().await?;
         let lots_expired = self.sweep_expired().await?.lots;
-        Ok(PassReport { topups_settled, periods_paid, lots_expired })
+        let recycles_settled = self.settle_due_recycles().await?;
+        Ok(PassReport { topups_settled, periods_paid, lots_expired, recycles_settled })
     }
 
     /// Runs until `stop` turns true. Errors are logged and retried on the next tick: a
@@ -50,6 +53,9 @@ impl App {
                     }
                     if let Err(e) = self.sweep_expired().await {
                         tracing::warn!(error = %e, "expiry sweep failed");
+                    }
+                    if let Err(e) = self.settle_due_recycles().await {
+                        tracing::warn!(error = %e, "recycle settlement failed");
                     }
                     match creditloop_ledger::idempotency::purge(self.db.conn(), self.now()).await {
                         Ok(n) if n > 0 => tracing::info!(keys = n, "forgot expired idempotency keys"),

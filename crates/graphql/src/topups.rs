@@ -316,7 +316,8 @@ impl TopupQuery {
         Ok(app(ctx).topups(p, Some(me), None, limit).await.gql()?.into_iter().map(TopupObj).collect())
     }
 
-    async fn topup(&self, ctx: &Context<'_>, id: ID) -> GqlResult<TopupObj> {
+    /// One top-up (topups.read, or one's own).
+    async fn topup_by_id(&self, ctx: &Context<'_>, id: ID) -> GqlResult<TopupObj> {
         Ok(TopupObj(app(ctx).topup(principal(ctx)?, uuid_of(&id, "top-up")?).await.gql()?))
     }
 
