@@ -7,14 +7,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  */
 export const SCHEMA_FILE = process.env.CREDITLOOP_SCHEMA ?? '../schema.graphql';
 
-/**
- * Parts of the contract the server does not have yet, merged onto SCHEMA_FILE so the screens
- * built against the plan type-check (see the file's header). Also used by the mock server.
- */
-export const PLANNED_SCHEMA = ['src/planned/lifecycle.graphql'];
-
 const config: CodegenConfig = {
-  schema: [SCHEMA_FILE, ...PLANNED_SCHEMA],
+  schema: SCHEMA_FILE,
   // Operations live in src/api/operations.ts. The webhook and notification-preference API
   // (src/planned/planned.graphql, not in the contract) is typed by hand and not scanned.
   documents: ['src/api/operations.ts'],

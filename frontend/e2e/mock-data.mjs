@@ -132,13 +132,13 @@ export function buildState(now = Date.now()) {
       });
     }
   });
-  const reviewTopup = { id: id('tp'), phone: '17012345678', operator: 'CHINA_UNICOM', amount: '200.00', status: 'REVIEW', failureReason: null, createdAt: iso(now - 1800000), completedAt: null, user: emps[2], entry: null };
+  const reviewTopup = { id: id('tp'), phone: '17012345678', operator: 'CHINA_UNICOM', amount: '200.00', status: 'REVIEW', reviewReason: '同一号码被多名员工使用', failureReason: null, createdAt: iso(now - 1800000), completedAt: null, user: emps[2], entry: null };
   topups.push(reviewTopup);
 
   const recycles = [
-    { id: id('rc'), faceValue: '1092.40', rate: '0.9200', fee: '5.00', net: '1000.00', status: 'SETTLED', settleAfter: iso(now - 5 * DAY), settledAt: iso(now - 5 * DAY), voucher: { number: 'V-2026-000017', hash: 'sha256:7f3a9c1e5b2d48a6b0e4c9f1d2a37b58c6e0f4a1b2c3d4e5f60718293a4b5c6d', issuedAt: iso(now - 5 * DAY), verified: true, content: '' } },
-    { id: id('rc'), faceValue: '3000.00', rate: '0.9200', fee: '5.00', net: '2755.00', status: 'REVIEW', settleAfter: iso(now + DAY), settledAt: null, voucher: null },
-    { id: id('rc'), faceValue: '500.00', rate: '0.9200', fee: '5.00', net: '455.00', status: 'HELD', settleAfter: iso(now + 0.6 * DAY), settledAt: null, voucher: null },
+    { id: id('rc'), faceValue: '1092.40', rate: '0.9200', gross: '1005.00', fee: '5.00', net: '1000.00', status: 'SETTLED', requestedBy: '陈静', createdAt: iso(now - 6 * DAY), settleAfter: iso(now - 5 * DAY), settledAt: iso(now - 5 * DAY), voucher: { number: 'V-2026-000017', hash: 'sha256:7f3a9c1e5b2d48a6b0e4c9f1d2a37b58c6e0f4a1b2c3d4e5f60718293a4b5c6d', issuedAt: iso(now - 5 * DAY), verified: true, content: '' } },
+    { id: id('rc'), faceValue: '3000.00', rate: '0.9200', gross: '2760.00', fee: '5.00', net: '2755.00', status: 'REVIEW', requestedBy: '陈静', createdAt: iso(now - 3 * 3600000), settleAfter: iso(now + DAY), settledAt: null, voucher: null },
+    { id: id('rc'), faceValue: '500.00', rate: '0.9200', gross: '460.00', fee: '5.00', net: '455.00', status: 'HELD', requestedBy: '陈静', createdAt: iso(now - 0.4 * DAY), settleAfter: iso(now + 0.6 * DAY), settledAt: null, voucher: null },
   ];
   recycles[0].voucher.content = [
     '结算凭证 / Settlement voucher', '凭证号: V-2026-000017', `企业: ${tenant.name}`, '回收面值: 1092.40 CNY', '回收费率: 0.9200', '折算金额: 1005.00 CNY', '手续费: 5.00 CNY', '实际到账: 1000.00 CNY',
@@ -146,13 +146,10 @@ export function buildState(now = Date.now()) {
   ].join('\n');
 
   const cashouts = [
-    { id: id('co'), user: emps[0], credit: '100.00', rate: '0.9000', cash: '90.00', status: 'PENDING', createdAt: iso(now - 2 * DAY), paidAt: null },
-    { id: id('co'), user: emps[3], credit: '200.00', rate: '0.9000', cash: '180.00', status: 'PENDING', createdAt: iso(now - DAY), paidAt: null },
-    { id: id('co'), user: emps[5], credit: '50.00', rate: '0.9000', cash: '45.00', status: 'PAID', createdAt: iso(now - 12 * DAY), paidAt: iso(now - 6 * DAY) },
-  ];
-  const reviewQueue = [
-    { id: id('rv'), kind: 'TOPUP', reason: '同一号码被多名员工使用', createdAt: reviewTopup.createdAt, topup: reviewTopup, recycle: null, cashout: null },
-    { id: id('rv'), kind: 'RECYCLE', reason: '超过回收复核门槛 ¥2,000.00', createdAt: iso(now - 3 * 3600000), topup: null, recycle: recycles[1], cashout: null },
+    { id: id('co'), employee: emps[0], credit: '100.00', rate: '0.9000', cash: '90.00', status: 'APPROVED', reason: null, createdAt: iso(now - 2 * DAY), decidedAt: iso(now - 2 * DAY), paidAt: null },
+    { id: id('co'), employee: emps[3], credit: '200.00', rate: '0.9000', cash: '180.00', status: 'APPROVED', reason: null, createdAt: iso(now - DAY), decidedAt: iso(now - DAY), paidAt: null },
+    { id: id('co'), employee: emps[6], credit: '600.00', rate: '0.9000', cash: '540.00', status: 'REVIEW', reason: null, createdAt: iso(now - 4 * 3600000), decidedAt: null, paidAt: null },
+    { id: id('co'), employee: emps[5], credit: '50.00', rate: '0.9000', cash: '45.00', status: 'PAID', reason: null, createdAt: iso(now - 12 * DAY), decidedAt: iso(now - 12 * DAY), paidAt: iso(now - 6 * DAY) },
   ];
   const disputes = [
     { id: id('dp'), topup: topups[0], reason: '显示充值成功，但话费未到账', status: 'OPEN', resolution: null, createdAt: iso(now - 5 * 3600000), resolvedAt: null },
@@ -161,13 +158,13 @@ export function buildState(now = Date.now()) {
   const schedules = [
     {
       id: id('sc'), name: '月度话费补贴', amount: '50.00', frequency: 'MONTHLY', dayOfMonth: 1, dayOfWeek: null, runAt: null, target: 'ALL', department: null, employeeIds: null,
-      expiryDays: null, expireAtPeriodEnd: true, paused: false, nextRunAt: '2026-11-30T16:00:00Z',
+      expiryDays: null, expireAtPeriodEnd: true, paused: false, nextRunAt: '2026-11-30T16:00:00Z', lastError: null,
       runs: [
-        { id: id('run'), period: '2026-11', startedAt: '2026-10-31T16:00:02Z', finishedAt: '2026-10-31T16:00:05Z', count: 11, total: '550.00', status: 'SUCCEEDED' },
-        { id: id('run'), period: '2026-10', startedAt: '2026-09-30T16:00:01Z', finishedAt: '2026-09-30T16:00:04Z', count: 10, total: '500.00', status: 'SUCCEEDED' },
+        { id: id('run'), period: '2026-11', startedAt: '2026-10-31T16:00:02Z', finishedAt: '2026-10-31T16:00:05Z', count: 11, total: '550.00', status: 'DONE', error: null },
+        { id: id('run'), period: '2026-10', startedAt: '2026-09-30T16:00:01Z', finishedAt: '2026-09-30T16:00:04Z', count: 10, total: '500.00', status: 'DONE', error: null },
       ],
     },
-    { id: id('sc'), name: '销售部外勤补贴', amount: '100.00', frequency: 'MONTHLY', dayOfMonth: 5, dayOfWeek: null, runAt: null, target: 'DEPARTMENT', department: '销售部', employeeIds: null, expiryDays: 45, expireAtPeriodEnd: false, paused: true, nextRunAt: null, runs: [] },
+    { id: id('sc'), name: '销售部外勤补贴', amount: '100.00', frequency: 'MONTHLY', dayOfMonth: 5, dayOfWeek: null, runAt: null, target: 'DEPARTMENT', department: '销售部', employeeIds: null, expiryDays: 45, expireAtPeriodEnd: false, paused: true, nextRunAt: null, lastError: null, runs: [] },
   ];
   const apiKeys = [
     { id: id('key'), name: 'SAP 人事同步', prefix: 'ck_3f9a', roles: ['HR_ADMIN'], createdAt: iso(now - 60 * DAY), lastUsedAt: iso(now - 3600000), revokedAt: null },
@@ -193,7 +190,7 @@ export function buildState(now = Date.now()) {
   }
 
   return {
-    tenant, policy, users, wallets, entries, pool, funding, payout, purchaseOrders, topups, recycles, cashouts, reviewQueue, disputes, schedules,
+    tenant, policy, users, wallets, entries, pool, funding, payout, purchaseOrders, topups, recycles, cashouts, disputes, schedules,
     apiKeys, auditEvents, webhooks, deliveries, id, iso, quotes: new Map(), imports: new Map(), idem: new Map(), prefs: new Map(), sessions: new Map(),
   };
 }

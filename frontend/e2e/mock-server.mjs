@@ -21,12 +21,13 @@ const PASSWORD = process.env.CREDITLOOP_DEMO_PASSWORD ?? 'demo-password-2026';
 const ROLE_PERMISSIONS = JSON.parse(fs.readFileSync(path.join(root, 'src/auth/role-permissions.json'), 'utf8'));
 
 // The same schema the web app is typed against (codegen.ts): the server's schema.graphql plus
-// the planned parts, plus the webhook/notification plan.
+// the webhook/notification plan (src/planned/planned.graphql).
 const SCHEMA_FILE = process.env.CREDITLOOP_SCHEMA ?? path.join(root, '../schema.graphql');
-const sources = [SCHEMA_FILE, path.join(root, 'src/planned/lifecycle.graphql'), path.join(root, 'src/planned/planned.graphql')];
-const schema = buildASTSchema(mergeTypeDefs(sources.map((f) => fs.readFileSync(f, 'utf8'))));
+const sources = [SCHEMA_FILE, path.join(root, 'src/planned/planned.graphql')];
+const loadSchema = () => buildASTSchema(mergeTypeDefs(sources.map((f) => fs.readFileSync(f, 'utf8')), { ignoreFieldConflicts: true }));
 
 export function createMockServer() {
+  const schema = loadSchema();
   const S = buildState();
   const err = (code, message = code, extra = {}) => new GraphQLError(message, { extensions: { code, ...extra } });
   const permsOf = (u) => [...new Set(u.roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []))];
@@ -126,6 +127,13 @@ export function createMockServer() {
     return { token, csrfToken: csrf, expiresAt: S.iso(now() + 8 * 3600000), user: userObj(u) };
   };
   const sortDesc = (arr, k = 'createdAt') => [...arr].sort((a, b) => String(b[k]).localeCompare(String(a[k])));
+  const decideIn = (ctx, list, id, patch) => {
+    need(ctx, 'reviews.decide');
+    const x = list.find((i) => i.id === id);
+    if (!x) throw err('NOT_FOUND');
+    if (x.status !== 'REVIEW') throw err('CONFLICT', 'already decided');
+    return Object.assign(x, { decidedAt: S.iso(now()), decidedBy: ctx.user, ...patch });
+  };
 
   const root = {
     // ---- queries
@@ -190,22 +198,21 @@ export function createMockServer() {
       return { operator, operatorNameZh: names[0], operatorNameEn: names[1], phone };
     },
     purchaseOrders: ({ status }, ctx) => (need(ctx, 'purchases.read', 'purchases.approve', 'purchases.request'), sortDesc(S.purchaseOrders.filter((p) => !status || p.status === status)).map((p) => ({ ...p, requestedBy: userObj(p.requestedBy), decidedBy: userObj(p.decidedBy) }))),
-    topups: ({ userId, status }, ctx) => (need(ctx, 'reviews.decide', 'users.read'), sortDesc(S.topups.filter((t) => (!userId || t.user.id === userId) && (!status || t.status === status)))),
+    topups: ({ userId, status, first }, ctx) => (need(ctx, 'topups.read'), sortDesc(S.topups.filter((t) => (!userId || t.user.id === userId) && (!status || t.status === status))).slice(0, first ?? 50)),
+    topup: ({ id }, ctx) => (signedIn(ctx), S.topups.find((t) => t.id === id) ?? null),
     myTopups: ({ first }, ctx) => (need(ctx, 'wallet.own'), sortDesc(S.topups.filter((t) => t.user.id === ctx.user.id)).slice(0, first ?? 50)),
     schedules: (_a, ctx) => (need(ctx, 'schedules.read', 'schedules.manage'), S.schedules),
-    recycles: (_a, ctx) => (need(ctx, 'recycles.read', 'recycles.manage'), S.recycles),
+    recycles: ({ status, first }, ctx) => (need(ctx, 'recycles.read', 'recycles.manage'), sortDesc(S.recycles.filter((r) => !status || r.status === status)).slice(0, first ?? 50)),
     voucher: ({ number }, ctx) => (need(ctx, 'recycles.read', 'recycles.manage'), S.recycles.find((r) => r.voucher?.number === number)?.voucher ?? null),
-    reviewQueue: (_a, ctx) => (need(ctx, 'reviews.decide'), S.reviewQueue),
+    reviewQueue: (_a, ctx) => (need(ctx, 'reviews.decide'), S.topups.filter((t) => t.status === 'REVIEW')),
+    reconciliation: (_a, ctx) => (need(ctx, 'entries.read'), [{ topupId: S.topups[3].id, ledger: 'PENDING', carrier: 'SUCCEEDED' }]),
     disputes: ({ status }, ctx) => {
       signedIn(ctx);
       const mine = !permsOf(ctx.user).includes('disputes.read');
       return sortDesc(S.disputes.filter((d) => (!status || d.status === status) && (!mine || d.topup.user.id === ctx.user.id)));
     },
-    cashouts: ({ status }, ctx) => {
-      signedIn(ctx);
-      const mine = !permsOf(ctx.user).includes('payouts.read');
-      return sortDesc(S.cashouts.filter((c) => (!status || c.status === status) && (!mine || c.user.id === ctx.user.id)));
-    },
+    cashouts: ({ status, first }, ctx) => (need(ctx, 'payouts.read'), sortDesc(S.cashouts.filter((c) => !status || c.status === status)).slice(0, first ?? 50)),
+    myCashouts: ({ first }, ctx) => (need(ctx, 'cashouts.own'), sortDesc(S.cashouts.filter((c) => c.employee.id === ctx.user.id)).slice(0, first ?? 50)),
     webhooks: (_a, ctx) => (need(ctx, 'webhooks.manage'), S.webhooks),
     webhookDeliveries: ({ webhookId }, ctx) => (need(ctx, 'webhooks.manage'), S.deliveries.filter((d) => !webhookId || d.webhookId === webhookId)),
     notificationPreferences: (_a, ctx) => (signedIn(ctx), ['credit_received', 'expiring_soon', 'topup_result', 'dispute_update', 'cashout_paid'].map((event) => ({ event, enabled: S.prefs.get(`${ctx.user.id}:${event}`) ?? true }))),
@@ -397,7 +404,7 @@ export function createMockServer() {
       const f = validMoney(faceValue, 'faceValue');
       if (f > S.pool.posted) throw err('INSUFFICIENT_FUNDS', 'pool balance too low');
       const gross = Math.floor((f * 9200 + 5000) / 10000);
-      const q = { id: S.id('qt'), faceValue: money(f), rate: S.policy.recycleRate, gross: money(gross), fee: S.policy.recycleFee, net: money(gross - fen(S.policy.recycleFee)), expiresAt: S.iso(now() + 15 * 60000) };
+      const q = { id: S.id('qt'), faceValue: money(f), rate: S.policy.recycleRate, gross: money(gross), fee: S.policy.recycleFee, net: money(gross - fen(S.policy.recycleFee)), settlementDelayDays: S.policy.settlementDelayDays, expiresAt: S.iso(now() + 15 * 60000) };
       S.quotes.set(q.id, q);
       return q;
     },
@@ -407,7 +414,8 @@ export function createMockServer() {
         const q = S.quotes.get(quoteId);
         if (!q) throw err('NOT_FOUND', 'quote not found');
         S.pool.posted -= fen(q.faceValue);
-        const r = { id: S.id('rc'), faceValue: q.faceValue, rate: q.rate, fee: q.fee, net: q.net, status: 'HELD', settleAfter: S.iso(now() + 86400000), settledAt: null, voucher: null };
+        const review = fen(q.faceValue) > fen(S.policy.recycleReviewThreshold);
+        const r = { id: S.id('rc'), faceValue: q.faceValue, rate: q.rate, gross: q.gross, fee: q.fee, net: q.net, status: review ? 'REVIEW' : 'HELD', requestedBy: ctx.user.name, reason: null, decidedBy: null, decidedAt: null, createdAt: S.iso(now()), settleAfter: review ? null : S.iso(now() + 86400000), settledAt: null, voucher: null };
         S.recycles.unshift(r);
         return r;
       });
@@ -416,29 +424,44 @@ export function createMockServer() {
       need(ctx, 'cashouts.own');
       const a = validMoney(amount, 'amount');
       return idem(ctx, idempotencyKey, { amount }, () => {
-        const c = { id: S.id('co'), user: ctx.user, credit: money(a), rate: S.policy.cashoutRate, cash: money(Math.floor((a * 9000 + 5000) / 10000)), status: 'PENDING', createdAt: S.iso(now()), paidAt: null };
+        const c = { id: S.id('co'), employee: ctx.user, credit: money(a), rate: S.policy.cashoutRate, cash: money(Math.floor((a * 9000 + 5000) / 10000)), status: a > fen(S.policy.cashoutReviewThreshold) ? 'REVIEW' : 'APPROVED', reason: null, createdAt: S.iso(now()), decidedAt: null, paidAt: null };
         S.cashouts.push(c);
         return c;
       });
     },
-    markCashoutPaid: ({ id }, ctx) => {
+    markCashoutPaid: ({ id, idempotencyKey }, ctx) => {
       need(ctx, 'payouts.manage');
-      const c = S.cashouts.find((x) => x.id === id);
-      if (!c) throw err('NOT_FOUND');
-      Object.assign(c, { status: 'PAID', paidAt: S.iso(now()) });
-      return c;
+      return idem(ctx, idempotencyKey, { id }, () => {
+        const c = S.cashouts.find((x) => x.id === id);
+        if (!c) throw err('NOT_FOUND');
+        if (c.status !== 'APPROVED') throw err('CONFLICT', 'not payable');
+        Object.assign(c, { status: 'PAID', paidAt: S.iso(now()) });
+        return c;
+      });
     },
-    approveReview: ({ id }, ctx) => {
-      need(ctx, 'reviews.decide');
-      const i = S.reviewQueue.findIndex((x) => x.id === id);
-      if (i < 0) throw err('NOT_FOUND');
-      return S.reviewQueue.splice(i, 1)[0];
+    approveCashout: ({ id }, ctx) => decideIn(ctx, S.cashouts, id, { status: 'APPROVED' }),
+    rejectCashout: ({ id, reason }, ctx) => decideIn(ctx, S.cashouts, id, { status: 'REJECTED', reason }),
+    approveTopup: ({ id }, ctx) => decideIn(ctx, S.topups, id, { status: 'SUCCEEDED', completedAt: S.iso(now()) }),
+    rejectTopup: ({ id, reason }, ctx) => decideIn(ctx, S.topups, id, { status: 'REJECTED', failureReason: reason }),
+    approveRecycle: ({ id }, ctx) => decideIn(ctx, S.recycles, id, { status: 'HELD', settleAfter: S.iso(now() + 86400000) }),
+    rejectRecycle: ({ id, reason }, ctx) => decideIn(ctx, S.recycles, id, { status: 'REJECTED', reason }),
+    cancelRecycle: ({ id, reason }, ctx) => {
+      need(ctx, 'recycles.manage');
+      const r = S.recycles.find((x) => x.id === id);
+      if (!r) throw err('NOT_FOUND');
+      if (r.status !== 'HELD' && r.status !== 'REVIEW') throw err('CONFLICT', 'already settled');
+      S.pool.posted += fen(r.faceValue);
+      return Object.assign(r, { status: 'CANCELLED', reason });
     },
-    rejectReview: ({ id }, ctx) => {
-      need(ctx, 'reviews.decide');
-      const i = S.reviewQueue.findIndex((x) => x.id === id);
-      if (i < 0) throw err('NOT_FOUND');
-      return S.reviewQueue.splice(i, 1)[0];
+    runExpirySweep: (_a, ctx) => {
+      need(ctx, 'sweeps.run');
+      let lots = 0;
+      let total = 0;
+      for (const w of S.wallets.values())
+        for (const l of w.lots)
+          if (l.remaining > 0 && new Date(l.expiresAt).getTime() <= now()) { lots++; total += l.remaining; l.remaining = 0; }
+      S.pool.posted += total;
+      return { lots, total: money(total) };
     },
     openDispute: ({ topupId, reason }, ctx) => {
       need(ctx, 'disputes.own');
@@ -617,7 +640,7 @@ export function createMockServer() {
       for (const e of sortDesc(S.entries).filter((e) => (!from || e.createdAt >= from) && (!to || e.createdAt <= to))) lines.push([e.id, e.createdAt, e.template, e.status, e.amount, e.memo, e.createdBy]);
     } else if (kind === 'payouts') {
       lines = [['id', 'employee_no', 'name', 'credit', 'rate', 'cash', 'status', 'created_at', 'paid_at']];
-      for (const c of S.cashouts) lines.push([c.id, c.user.employeeNo, c.user.name, c.credit, c.rate, c.cash, c.status, c.createdAt, c.paidAt ?? '']);
+      for (const c of S.cashouts) lines.push([c.id, c.employee.employeeNo, c.employee.name, c.credit, c.rate, c.cash, c.status, c.createdAt, c.paidAt ?? '']);
     } else if (kind === 'balances') {
       lines = [['account', 'kind', 'asset', 'posted']];
       lines.push(['话费池', 'POOL', 'CREDIT', money(S.pool.posted)], ['备付资金', 'FUNDING', 'CASH', money(S.funding.posted)]);

@@ -9,7 +9,7 @@ import { launch, newPage, signIn, settle, LOGINS } from './browser.mjs';
 import { createMockServer } from './mock-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const OUT = path.resolve(here, '../../docs/screenshots');
+const OUT = process.env.CREDITLOOP_SCREENSHOTS_DIR ?? path.resolve(here, '../../docs/screenshots');
 fs.mkdirSync(OUT, { recursive: true });
 
 let server;

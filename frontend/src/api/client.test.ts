@@ -63,3 +63,11 @@ describe('CSV endpoints', () => {
     expect(filenameFromDisposition(null, 'x.csv')).toBe('x.csv');
   });
 });
+
+describe('CSV endpoint fallbacks', () => {
+  it('treats an HTML answer (SPA fallback) as "not available yet"', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<!doctype html>', { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } })));
+    const { downloadExport } = await import('./rest');
+    await expect(downloadExport('statements', {})).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});

@@ -1,8 +1,7 @@
 /**
  * Every GraphQL operation the web app sends, typed by @graphql-codegen (npm run codegen)
- * against the schema chosen in codegen.ts. Operations marked "planned" are in the contract
- * but may not exist on the server yet; until they do, the server answers with a validation
- * error and the screen shows its error state.
+ * against the schema chosen in codegen.ts (the server's schema.graphql). An operation a running
+ * server does not know yet fails with a validation error, shown as "not available yet".
  */
 import { graphql } from '../gql';
 
@@ -224,7 +223,7 @@ export const MyWalletQuery = graphql(`
   }
 `);
 
-// ---------- lifecycle (planned in the contract) ----------
+// ---------- lifecycle: purchases, top-ups, schedules, recycling, reviews, disputes, cash-outs ----------
 export const PurchaseOrdersQuery = graphql(`
   query PurchaseOrders($first: Int, $status: PurchaseStatus) {
     purchaseOrders(first: $first, status: $status) {
@@ -250,26 +249,30 @@ export const RejectPurchaseMutation = graphql(`
   mutation RejectPurchase($id: ID!, $reason: String!) { rejectPurchase(id: $id, reason: $reason) { id status reason } }
 `);
 
-export const TopupsQuery = graphql(`
-  query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {
-    topups(first: $first, after: $after, userId: $userId, status: $status) {
-      id phone operator amount status failureReason createdAt completedAt user { id name }
-    }
+export const MyTopupsQuery = graphql(`
+  query MyTopups($first: Int) {
+    myTopups(first: $first) { id phone operator amount status reviewReason failureReason createdAt completedAt }
   }
 `);
 
-export const MyTopupsQuery = graphql(`
-  query MyTopups($first: Int, $after: String) {
-    myTopups(first: $first, after: $after) { id phone operator amount status failureReason createdAt completedAt }
+export const RequestTopupCodeMutation = graphql(`
+  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }
+`);
+
+export const TopupMutation = graphql(`
+  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {
+    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {
+      id phone operator amount status reviewReason failureReason createdAt
+    }
   }
 `);
 
 export const SchedulesQuery = graphql(`
   query Schedules {
     schedules {
-      id name amount frequency dayOfMonth dayOfWeek runAt target department employeeIds
-      expiryDays expireAtPeriodEnd paused nextRunAt
-      runs { id period startedAt finishedAt count total status }
+      id name amount frequency dayOfMonth dayOfWeek target department employeeIds
+      expiryDays expireAtPeriodEnd paused nextRunAt lastError
+      runs { id period startedAt finishedAt count total status error }
     }
   }
 `);
@@ -282,26 +285,24 @@ export const SetSchedulePausedMutation = graphql(`
   mutation SetSchedulePaused($id: ID!, $paused: Boolean!) { setSchedulePaused(id: $id, paused: $paused) { id paused nextRunAt } }
 `);
 
-export const RequestTopupCodeMutation = graphql(`
-  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }
+export const RunExpirySweepMutation = graphql(`
+  mutation RunExpirySweep { runExpirySweep { lots total } }
 `);
 
-export const TopupMutation = graphql(`
-  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {
-    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {
-      id phone operator amount status failureReason createdAt
+export const RecyclesQuery = graphql(`
+  query Recycles($status: RecycleStatus, $first: Int) {
+    recycles(status: $status, first: $first) {
+      id faceValue rate gross fee net status requestedBy reason settleAfter settledAt createdAt decidedAt
+      decidedBy { id name }
+      voucher { number issuedAt }
     }
   }
 `);
 
-export const RecyclesQuery = graphql(`
-  query Recycles {
-    recycles { id faceValue rate fee net status settleAfter settledAt voucher { number issuedAt } }
-  }
-`);
-
 export const QuoteRecycleMutation = graphql(`
-  mutation QuoteRecycle($faceValue: Money!) { quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net expiresAt } }
+  mutation QuoteRecycle($faceValue: Money!) {
+    quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net settlementDelayDays expiresAt }
+  }
 `);
 
 export const ConfirmRecycleMutation = graphql(`
@@ -310,31 +311,43 @@ export const ConfirmRecycleMutation = graphql(`
   }
 `);
 
-export const VoucherQuery = graphql(`
-  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified } }
+export const ApproveRecycleMutation = graphql(`
+  mutation ApproveRecycle($id: ID!) { approveRecycle(id: $id) { id status settleAfter } }
 `);
 
+export const RejectRecycleMutation = graphql(`
+  mutation RejectRecycle($id: ID!, $reason: String!) { rejectRecycle(id: $id, reason: $reason) { id status reason } }
+`);
+
+export const CancelRecycleMutation = graphql(`
+  mutation CancelRecycle($id: ID!, $reason: String!) { cancelRecycle(id: $id, reason: $reason) { id status reason } }
+`);
+
+export const VoucherQuery = graphql(`
+  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified recycleId } }
+`);
+
+/** Top-ups held for review (velocity, shared numbers). */
 export const ReviewQueueQuery = graphql(`
   query ReviewQueue {
-    reviewQueue {
-      id kind reason createdAt
-      topup { id phone operator amount user { id name } }
-      recycle { id faceValue net }
-      cashout { id credit cash user { id name } }
-    }
+    reviewQueue { id phone operator amount status reviewReason createdAt user { id name employeeNo } }
   }
 `);
 
-export const ApproveReviewMutation = graphql(`
-  mutation ApproveReview($id: ID!) { approveReview(id: $id) { id } }
+export const ApproveTopupMutation = graphql(`
+  mutation ApproveTopup($id: ID!) { approveTopup(id: $id) { id status } }
 `);
 
-export const RejectReviewMutation = graphql(`
-  mutation RejectReview($id: ID!, $reason: String!) { rejectReview(id: $id, reason: $reason) { id } }
+export const RejectTopupMutation = graphql(`
+  mutation RejectTopup($id: ID!, $reason: String!) { rejectTopup(id: $id, reason: $reason) { id status } }
+`);
+
+export const ReconciliationQuery = graphql(`
+  query Reconciliation { reconciliation { topupId ledger carrier } }
 `);
 
 export const DisputesQuery = graphql(`
-  query Disputes($status: DisputeStatus) {
+  query Disputes($status: String) {
     disputes(status: $status) {
       id reason status resolution createdAt resolvedAt
       topup { id phone operator amount createdAt status user { id name } }
@@ -353,9 +366,15 @@ export const ResolveDisputeMutation = graphql(`
 `);
 
 export const CashoutsQuery = graphql(`
-  query Cashouts($status: String) {
-    cashouts(status: $status) { id credit rate cash status createdAt paidAt user { id name employeeNo } }
+  query Cashouts($status: CashoutStatus, $first: Int) {
+    cashouts(status: $status, first: $first) {
+      id credit rate cash status reason createdAt decidedAt paidAt employee { id name employeeNo }
+    }
   }
+`);
+
+export const MyCashoutsQuery = graphql(`
+  query MyCashouts($first: Int) { myCashouts(first: $first) { id credit rate cash status reason createdAt paidAt } }
 `);
 
 export const CashoutMutation = graphql(`
@@ -364,6 +383,14 @@ export const CashoutMutation = graphql(`
   }
 `);
 
+export const ApproveCashoutMutation = graphql(`
+  mutation ApproveCashout($id: ID!) { approveCashout(id: $id) { id status } }
+`);
+
+export const RejectCashoutMutation = graphql(`
+  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }
+`);
+
 export const MarkCashoutPaidMutation = graphql(`
-  mutation MarkCashoutPaid($id: ID!) { markCashoutPaid(id: $id) { id status paidAt } }
+  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }
 `);

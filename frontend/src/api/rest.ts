@@ -64,6 +64,8 @@ async function send(url: string, init: RequestInit): Promise<Response> {
     throw toApiError(e);
   }
   if (!res.ok) throw await readError(res);
+  // An endpoint the server does not have falls through to the SPA's index.html.
+  if ((res.headers.get('Content-Type') ?? '').includes('text/html')) throw new ApiError('UNAVAILABLE', { status: res.status });
   return res;
 }
 

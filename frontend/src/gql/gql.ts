@@ -46,26 +46,33 @@ type Documents = {
     "\n  mutation RequestPurchase($faceValue: Money!, $price: Money!, $supplier: String!, $idempotencyKey: String!) {\n    requestPurchase(faceValue: $faceValue, price: $price, supplier: $supplier, idempotencyKey: $idempotencyKey) { id status }\n  }\n": typeof types.RequestPurchaseDocument,
     "\n  mutation ApprovePurchase($id: ID!, $idempotencyKey: String!) {\n    approvePurchase(id: $id, idempotencyKey: $idempotencyKey) { id status decidedAt }\n  }\n": typeof types.ApprovePurchaseDocument,
     "\n  mutation RejectPurchase($id: ID!, $reason: String!) { rejectPurchase(id: $id, reason: $reason) { id status reason } }\n": typeof types.RejectPurchaseDocument,
-    "\n  query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {\n    topups(first: $first, after: $after, userId: $userId, status: $status) {\n      id phone operator amount status failureReason createdAt completedAt user { id name }\n    }\n  }\n": typeof types.TopupsDocument,
-    "\n  query MyTopups($first: Int, $after: String) {\n    myTopups(first: $first, after: $after) { id phone operator amount status failureReason createdAt completedAt }\n  }\n": typeof types.MyTopupsDocument,
-    "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek runAt target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt\n      runs { id period startedAt finishedAt count total status }\n    }\n  }\n": typeof types.SchedulesDocument,
+    "\n  query MyTopups($first: Int) {\n    myTopups(first: $first) { id phone operator amount status reviewReason failureReason createdAt completedAt }\n  }\n": typeof types.MyTopupsDocument,
+    "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n": typeof types.RequestTopupCodeDocument,
+    "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n": typeof types.TopupDocument,
+    "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt lastError\n      runs { id period startedAt finishedAt count total status error }\n    }\n  }\n": typeof types.SchedulesDocument,
     "\n  mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { id name } }\n": typeof types.CreateScheduleDocument,
     "\n  mutation SetSchedulePaused($id: ID!, $paused: Boolean!) { setSchedulePaused(id: $id, paused: $paused) { id paused nextRunAt } }\n": typeof types.SetSchedulePausedDocument,
-    "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n": typeof types.RequestTopupCodeDocument,
-    "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status failureReason createdAt\n    }\n  }\n": typeof types.TopupDocument,
-    "\n  query Recycles {\n    recycles { id faceValue rate fee net status settleAfter settledAt voucher { number issuedAt } }\n  }\n": typeof types.RecyclesDocument,
-    "\n  mutation QuoteRecycle($faceValue: Money!) { quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net expiresAt } }\n": typeof types.QuoteRecycleDocument,
+    "\n  mutation RunExpirySweep { runExpirySweep { lots total } }\n": typeof types.RunExpirySweepDocument,
+    "\n  query Recycles($status: RecycleStatus, $first: Int) {\n    recycles(status: $status, first: $first) {\n      id faceValue rate gross fee net status requestedBy reason settleAfter settledAt createdAt decidedAt\n      decidedBy { id name }\n      voucher { number issuedAt }\n    }\n  }\n": typeof types.RecyclesDocument,
+    "\n  mutation QuoteRecycle($faceValue: Money!) {\n    quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net settlementDelayDays expiresAt }\n  }\n": typeof types.QuoteRecycleDocument,
     "\n  mutation ConfirmRecycle($quoteId: ID!, $idempotencyKey: String!) {\n    confirmRecycle(quoteId: $quoteId, idempotencyKey: $idempotencyKey) { id status net settleAfter }\n  }\n": typeof types.ConfirmRecycleDocument,
-    "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified } }\n": typeof types.VoucherDocument,
-    "\n  query ReviewQueue {\n    reviewQueue {\n      id kind reason createdAt\n      topup { id phone operator amount user { id name } }\n      recycle { id faceValue net }\n      cashout { id credit cash user { id name } }\n    }\n  }\n": typeof types.ReviewQueueDocument,
-    "\n  mutation ApproveReview($id: ID!) { approveReview(id: $id) { id } }\n": typeof types.ApproveReviewDocument,
-    "\n  mutation RejectReview($id: ID!, $reason: String!) { rejectReview(id: $id, reason: $reason) { id } }\n": typeof types.RejectReviewDocument,
-    "\n  query Disputes($status: DisputeStatus) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n": typeof types.DisputesDocument,
+    "\n  mutation ApproveRecycle($id: ID!) { approveRecycle(id: $id) { id status settleAfter } }\n": typeof types.ApproveRecycleDocument,
+    "\n  mutation RejectRecycle($id: ID!, $reason: String!) { rejectRecycle(id: $id, reason: $reason) { id status reason } }\n": typeof types.RejectRecycleDocument,
+    "\n  mutation CancelRecycle($id: ID!, $reason: String!) { cancelRecycle(id: $id, reason: $reason) { id status reason } }\n": typeof types.CancelRecycleDocument,
+    "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified recycleId } }\n": typeof types.VoucherDocument,
+    "\n  query ReviewQueue {\n    reviewQueue { id phone operator amount status reviewReason createdAt user { id name employeeNo } }\n  }\n": typeof types.ReviewQueueDocument,
+    "\n  mutation ApproveTopup($id: ID!) { approveTopup(id: $id) { id status } }\n": typeof types.ApproveTopupDocument,
+    "\n  mutation RejectTopup($id: ID!, $reason: String!) { rejectTopup(id: $id, reason: $reason) { id status } }\n": typeof types.RejectTopupDocument,
+    "\n  query Reconciliation { reconciliation { topupId ledger carrier } }\n": typeof types.ReconciliationDocument,
+    "\n  query Disputes($status: String) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n": typeof types.DisputesDocument,
     "\n  mutation OpenDispute($topupId: ID!, $reason: String!) { openDispute(topupId: $topupId, reason: $reason) { id status } }\n": typeof types.OpenDisputeDocument,
     "\n  mutation ResolveDispute($id: ID!, $refund: Boolean!, $resolution: String!, $idempotencyKey: String!) {\n    resolveDispute(id: $id, refund: $refund, resolution: $resolution, idempotencyKey: $idempotencyKey) { id status resolution }\n  }\n": typeof types.ResolveDisputeDocument,
-    "\n  query Cashouts($status: String) {\n    cashouts(status: $status) { id credit rate cash status createdAt paidAt user { id name employeeNo } }\n  }\n": typeof types.CashoutsDocument,
+    "\n  query Cashouts($status: CashoutStatus, $first: Int) {\n    cashouts(status: $status, first: $first) {\n      id credit rate cash status reason createdAt decidedAt paidAt employee { id name employeeNo }\n    }\n  }\n": typeof types.CashoutsDocument,
+    "\n  query MyCashouts($first: Int) { myCashouts(first: $first) { id credit rate cash status reason createdAt paidAt } }\n": typeof types.MyCashoutsDocument,
     "\n  mutation Cashout($amount: Money!, $idempotencyKey: String!) {\n    cashout(amount: $amount, idempotencyKey: $idempotencyKey) { id credit rate cash status }\n  }\n": typeof types.CashoutDocument,
-    "\n  mutation MarkCashoutPaid($id: ID!) { markCashoutPaid(id: $id) { id status paidAt } }\n": typeof types.MarkCashoutPaidDocument,
+    "\n  mutation ApproveCashout($id: ID!) { approveCashout(id: $id) { id status } }\n": typeof types.ApproveCashoutDocument,
+    "\n  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }\n": typeof types.RejectCashoutDocument,
+    "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n": typeof types.MarkCashoutPaidDocument,
 };
 const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      csrfToken\n      permissions\n      user { id email name roles status phone department employeeNo locale }\n      apiKey { id name }\n      tenant { id name slug timezone }\n    }\n  }\n": types.ViewerDocument,
@@ -99,26 +106,33 @@ const documents: Documents = {
     "\n  mutation RequestPurchase($faceValue: Money!, $price: Money!, $supplier: String!, $idempotencyKey: String!) {\n    requestPurchase(faceValue: $faceValue, price: $price, supplier: $supplier, idempotencyKey: $idempotencyKey) { id status }\n  }\n": types.RequestPurchaseDocument,
     "\n  mutation ApprovePurchase($id: ID!, $idempotencyKey: String!) {\n    approvePurchase(id: $id, idempotencyKey: $idempotencyKey) { id status decidedAt }\n  }\n": types.ApprovePurchaseDocument,
     "\n  mutation RejectPurchase($id: ID!, $reason: String!) { rejectPurchase(id: $id, reason: $reason) { id status reason } }\n": types.RejectPurchaseDocument,
-    "\n  query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {\n    topups(first: $first, after: $after, userId: $userId, status: $status) {\n      id phone operator amount status failureReason createdAt completedAt user { id name }\n    }\n  }\n": types.TopupsDocument,
-    "\n  query MyTopups($first: Int, $after: String) {\n    myTopups(first: $first, after: $after) { id phone operator amount status failureReason createdAt completedAt }\n  }\n": types.MyTopupsDocument,
-    "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek runAt target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt\n      runs { id period startedAt finishedAt count total status }\n    }\n  }\n": types.SchedulesDocument,
+    "\n  query MyTopups($first: Int) {\n    myTopups(first: $first) { id phone operator amount status reviewReason failureReason createdAt completedAt }\n  }\n": types.MyTopupsDocument,
+    "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n": types.RequestTopupCodeDocument,
+    "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n": types.TopupDocument,
+    "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt lastError\n      runs { id period startedAt finishedAt count total status error }\n    }\n  }\n": types.SchedulesDocument,
     "\n  mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { id name } }\n": types.CreateScheduleDocument,
     "\n  mutation SetSchedulePaused($id: ID!, $paused: Boolean!) { setSchedulePaused(id: $id, paused: $paused) { id paused nextRunAt } }\n": types.SetSchedulePausedDocument,
-    "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n": types.RequestTopupCodeDocument,
-    "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status failureReason createdAt\n    }\n  }\n": types.TopupDocument,
-    "\n  query Recycles {\n    recycles { id faceValue rate fee net status settleAfter settledAt voucher { number issuedAt } }\n  }\n": types.RecyclesDocument,
-    "\n  mutation QuoteRecycle($faceValue: Money!) { quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net expiresAt } }\n": types.QuoteRecycleDocument,
+    "\n  mutation RunExpirySweep { runExpirySweep { lots total } }\n": types.RunExpirySweepDocument,
+    "\n  query Recycles($status: RecycleStatus, $first: Int) {\n    recycles(status: $status, first: $first) {\n      id faceValue rate gross fee net status requestedBy reason settleAfter settledAt createdAt decidedAt\n      decidedBy { id name }\n      voucher { number issuedAt }\n    }\n  }\n": types.RecyclesDocument,
+    "\n  mutation QuoteRecycle($faceValue: Money!) {\n    quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net settlementDelayDays expiresAt }\n  }\n": types.QuoteRecycleDocument,
     "\n  mutation ConfirmRecycle($quoteId: ID!, $idempotencyKey: String!) {\n    confirmRecycle(quoteId: $quoteId, idempotencyKey: $idempotencyKey) { id status net settleAfter }\n  }\n": types.ConfirmRecycleDocument,
-    "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified } }\n": types.VoucherDocument,
-    "\n  query ReviewQueue {\n    reviewQueue {\n      id kind reason createdAt\n      topup { id phone operator amount user { id name } }\n      recycle { id faceValue net }\n      cashout { id credit cash user { id name } }\n    }\n  }\n": types.ReviewQueueDocument,
-    "\n  mutation ApproveReview($id: ID!) { approveReview(id: $id) { id } }\n": types.ApproveReviewDocument,
-    "\n  mutation RejectReview($id: ID!, $reason: String!) { rejectReview(id: $id, reason: $reason) { id } }\n": types.RejectReviewDocument,
-    "\n  query Disputes($status: DisputeStatus) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n": types.DisputesDocument,
+    "\n  mutation ApproveRecycle($id: ID!) { approveRecycle(id: $id) { id status settleAfter } }\n": types.ApproveRecycleDocument,
+    "\n  mutation RejectRecycle($id: ID!, $reason: String!) { rejectRecycle(id: $id, reason: $reason) { id status reason } }\n": types.RejectRecycleDocument,
+    "\n  mutation CancelRecycle($id: ID!, $reason: String!) { cancelRecycle(id: $id, reason: $reason) { id status reason } }\n": types.CancelRecycleDocument,
+    "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified recycleId } }\n": types.VoucherDocument,
+    "\n  query ReviewQueue {\n    reviewQueue { id phone operator amount status reviewReason createdAt user { id name employeeNo } }\n  }\n": types.ReviewQueueDocument,
+    "\n  mutation ApproveTopup($id: ID!) { approveTopup(id: $id) { id status } }\n": types.ApproveTopupDocument,
+    "\n  mutation RejectTopup($id: ID!, $reason: String!) { rejectTopup(id: $id, reason: $reason) { id status } }\n": types.RejectTopupDocument,
+    "\n  query Reconciliation { reconciliation { topupId ledger carrier } }\n": types.ReconciliationDocument,
+    "\n  query Disputes($status: String) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n": types.DisputesDocument,
     "\n  mutation OpenDispute($topupId: ID!, $reason: String!) { openDispute(topupId: $topupId, reason: $reason) { id status } }\n": types.OpenDisputeDocument,
     "\n  mutation ResolveDispute($id: ID!, $refund: Boolean!, $resolution: String!, $idempotencyKey: String!) {\n    resolveDispute(id: $id, refund: $refund, resolution: $resolution, idempotencyKey: $idempotencyKey) { id status resolution }\n  }\n": types.ResolveDisputeDocument,
-    "\n  query Cashouts($status: String) {\n    cashouts(status: $status) { id credit rate cash status createdAt paidAt user { id name employeeNo } }\n  }\n": types.CashoutsDocument,
+    "\n  query Cashouts($status: CashoutStatus, $first: Int) {\n    cashouts(status: $status, first: $first) {\n      id credit rate cash status reason createdAt decidedAt paidAt employee { id name employeeNo }\n    }\n  }\n": types.CashoutsDocument,
+    "\n  query MyCashouts($first: Int) { myCashouts(first: $first) { id credit rate cash status reason createdAt paidAt } }\n": types.MyCashoutsDocument,
     "\n  mutation Cashout($amount: Money!, $idempotencyKey: String!) {\n    cashout(amount: $amount, idempotencyKey: $idempotencyKey) { id credit rate cash status }\n  }\n": types.CashoutDocument,
-    "\n  mutation MarkCashoutPaid($id: ID!) { markCashoutPaid(id: $id) { id status paidAt } }\n": types.MarkCashoutPaidDocument,
+    "\n  mutation ApproveCashout($id: ID!) { approveCashout(id: $id) { id status } }\n": types.ApproveCashoutDocument,
+    "\n  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }\n": types.RejectCashoutDocument,
+    "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n": types.MarkCashoutPaidDocument,
 };
 
 /**
@@ -248,15 +262,19 @@ export function graphql(source: "\n  mutation RejectPurchase($id: ID!, $reason: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {\n    topups(first: $first, after: $after, userId: $userId, status: $status) {\n      id phone operator amount status failureReason createdAt completedAt user { id name }\n    }\n  }\n"): typeof import('./graphql').TopupsDocument;
+export function graphql(source: "\n  query MyTopups($first: Int) {\n    myTopups(first: $first) { id phone operator amount status reviewReason failureReason createdAt completedAt }\n  }\n"): typeof import('./graphql').MyTopupsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyTopups($first: Int, $after: String) {\n    myTopups(first: $first, after: $after) { id phone operator amount status failureReason createdAt completedAt }\n  }\n"): typeof import('./graphql').MyTopupsDocument;
+export function graphql(source: "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n"): typeof import('./graphql').RequestTopupCodeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek runAt target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt\n      runs { id period startedAt finishedAt count total status }\n    }\n  }\n"): typeof import('./graphql').SchedulesDocument;
+export function graphql(source: "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n"): typeof import('./graphql').TopupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Schedules {\n    schedules {\n      id name amount frequency dayOfMonth dayOfWeek target department employeeIds\n      expiryDays expireAtPeriodEnd paused nextRunAt lastError\n      runs { id period startedAt finishedAt count total status error }\n    }\n  }\n"): typeof import('./graphql').SchedulesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -268,19 +286,15 @@ export function graphql(source: "\n  mutation SetSchedulePaused($id: ID!, $pause
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RequestTopupCode($phone: String!) { requestTopupCode(phone: $phone) }\n"): typeof import('./graphql').RequestTopupCodeDocument;
+export function graphql(source: "\n  mutation RunExpirySweep { runExpirySweep { lots total } }\n"): typeof import('./graphql').RunExpirySweepDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {\n    topup(phone: $phone, amount: $amount, code: $code, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status failureReason createdAt\n    }\n  }\n"): typeof import('./graphql').TopupDocument;
+export function graphql(source: "\n  query Recycles($status: RecycleStatus, $first: Int) {\n    recycles(status: $status, first: $first) {\n      id faceValue rate gross fee net status requestedBy reason settleAfter settledAt createdAt decidedAt\n      decidedBy { id name }\n      voucher { number issuedAt }\n    }\n  }\n"): typeof import('./graphql').RecyclesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Recycles {\n    recycles { id faceValue rate fee net status settleAfter settledAt voucher { number issuedAt } }\n  }\n"): typeof import('./graphql').RecyclesDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation QuoteRecycle($faceValue: Money!) { quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net expiresAt } }\n"): typeof import('./graphql').QuoteRecycleDocument;
+export function graphql(source: "\n  mutation QuoteRecycle($faceValue: Money!) {\n    quoteRecycle(faceValue: $faceValue) { id faceValue rate gross fee net settlementDelayDays expiresAt }\n  }\n"): typeof import('./graphql').QuoteRecycleDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -288,23 +302,39 @@ export function graphql(source: "\n  mutation ConfirmRecycle($quoteId: ID!, $ide
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified } }\n"): typeof import('./graphql').VoucherDocument;
+export function graphql(source: "\n  mutation ApproveRecycle($id: ID!) { approveRecycle(id: $id) { id status settleAfter } }\n"): typeof import('./graphql').ApproveRecycleDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ReviewQueue {\n    reviewQueue {\n      id kind reason createdAt\n      topup { id phone operator amount user { id name } }\n      recycle { id faceValue net }\n      cashout { id credit cash user { id name } }\n    }\n  }\n"): typeof import('./graphql').ReviewQueueDocument;
+export function graphql(source: "\n  mutation RejectRecycle($id: ID!, $reason: String!) { rejectRecycle(id: $id, reason: $reason) { id status reason } }\n"): typeof import('./graphql').RejectRecycleDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ApproveReview($id: ID!) { approveReview(id: $id) { id } }\n"): typeof import('./graphql').ApproveReviewDocument;
+export function graphql(source: "\n  mutation CancelRecycle($id: ID!, $reason: String!) { cancelRecycle(id: $id, reason: $reason) { id status reason } }\n"): typeof import('./graphql').CancelRecycleDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RejectReview($id: ID!, $reason: String!) { rejectReview(id: $id, reason: $reason) { id } }\n"): typeof import('./graphql').RejectReviewDocument;
+export function graphql(source: "\n  query Voucher($number: String!) { voucher(number: $number) { number hash issuedAt content verified recycleId } }\n"): typeof import('./graphql').VoucherDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Disputes($status: DisputeStatus) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n"): typeof import('./graphql').DisputesDocument;
+export function graphql(source: "\n  query ReviewQueue {\n    reviewQueue { id phone operator amount status reviewReason createdAt user { id name employeeNo } }\n  }\n"): typeof import('./graphql').ReviewQueueDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveTopup($id: ID!) { approveTopup(id: $id) { id status } }\n"): typeof import('./graphql').ApproveTopupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectTopup($id: ID!, $reason: String!) { rejectTopup(id: $id, reason: $reason) { id status } }\n"): typeof import('./graphql').RejectTopupDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Reconciliation { reconciliation { topupId ledger carrier } }\n"): typeof import('./graphql').ReconciliationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Disputes($status: String) {\n    disputes(status: $status) {\n      id reason status resolution createdAt resolvedAt\n      topup { id phone operator amount createdAt status user { id name } }\n    }\n  }\n"): typeof import('./graphql').DisputesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -316,7 +346,11 @@ export function graphql(source: "\n  mutation ResolveDispute($id: ID!, $refund: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Cashouts($status: String) {\n    cashouts(status: $status) { id credit rate cash status createdAt paidAt user { id name employeeNo } }\n  }\n"): typeof import('./graphql').CashoutsDocument;
+export function graphql(source: "\n  query Cashouts($status: CashoutStatus, $first: Int) {\n    cashouts(status: $status, first: $first) {\n      id credit rate cash status reason createdAt decidedAt paidAt employee { id name employeeNo }\n    }\n  }\n"): typeof import('./graphql').CashoutsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyCashouts($first: Int) { myCashouts(first: $first) { id credit rate cash status reason createdAt paidAt } }\n"): typeof import('./graphql').MyCashoutsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -324,7 +358,15 @@ export function graphql(source: "\n  mutation Cashout($amount: Money!, $idempote
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation MarkCashoutPaid($id: ID!) { markCashoutPaid(id: $id) { id status paidAt } }\n"): typeof import('./graphql').MarkCashoutPaidDocument;
+export function graphql(source: "\n  mutation ApproveCashout($id: ID!) { approveCashout(id: $id) { id status } }\n"): typeof import('./graphql').ApproveCashoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }\n"): typeof import('./graphql').RejectCashoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n"): typeof import('./graphql').MarkCashoutPaidDocument;
 
 
 export function graphql(source: string) {

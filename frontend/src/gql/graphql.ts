@@ -58,10 +58,13 @@ export type AccountKind =
 
 export type AllowanceRun = {
   count: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
+  /** e.g. "2026-12", "2026-W49" or "once". */
   period: Scalars['String']['output'];
   startedAt: Scalars['DateTime']['output'];
+  /** DONE or FAILED (retried after 15 minutes). */
   status: Scalars['String']['output'];
   total: Scalars['Money']['output'];
 };
@@ -76,10 +79,11 @@ export type AllowanceSchedule = {
   expiryDays?: Maybe<Scalars['Int']['output']>;
   frequency: ScheduleFrequency;
   id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
   paused: Scalars['Boolean']['output'];
-  runAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The run report: one row per period paid (or failed and to be retried). */
   runs: Array<AllowanceRun>;
   target: ScheduleTarget;
 };
@@ -152,15 +156,35 @@ export type BatchGrantResult = {
 };
 
 export type Cashout = {
+  /** The money owed: credit × rate, rounded half-up to the fen. */
   cash: Scalars['Money']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** The wallet credit converted. */
   credit: Scalars['Money']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  employee: User;
+  /** The CASHOUT entry: pending under review, posted when approved. */
+  entry: Entry;
   id: Scalars['ID']['output'];
   paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The PAYOUT entry, once paid. */
+  payoutEntry?: Maybe<Entry>;
+  /** The disclosed cash-out rate. */
   rate: Scalars['Rate']['output'];
-  status: Scalars['String']['output'];
-  user: User;
+  reason?: Maybe<Scalars['String']['output']>;
+  /** credit × rate − cash, exactly, in yuan with six decimal places. */
+  roundingRemainder: Scalars['String']['output'];
+  status: CashoutStatus;
 };
+
+export type CashoutStatus =
+  /** Posted: the money is owed to the employee. */
+  | 'APPROVED'
+  /** Paid through payroll. */
+  | 'PAID'
+  | 'REJECTED'
+  /** Credit held, waiting for a finance decision (above the review threshold). */
+  | 'REVIEW';
 
 export type CreatedApiKey = {
   apiKey: ApiKey;
@@ -172,16 +196,13 @@ export type Dispute = {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   reason: Scalars['String']['output'];
+  refundEntryId?: Maybe<Scalars['ID']['output']>;
   resolution?: Maybe<Scalars['String']['output']>;
   resolvedAt?: Maybe<Scalars['DateTime']['output']>;
-  status: DisputeStatus;
+  /** OPEN, REFUNDED or REJECTED. */
+  status: Scalars['String']['output'];
   topup: Topup;
 };
-
-export type DisputeStatus =
-  | 'OPEN'
-  | 'REFUNDED'
-  | 'REJECTED';
 
 export type Entry = {
   /** The headline amount: the largest absolute posting. */
@@ -276,15 +297,31 @@ export type Lot = {
 export type Mutation = {
   /** Sets a password with an invitation token and signs in. */
   acceptInvitation: Session;
+  /** Approves a cash-out under review and posts it (reviews.decide; never one's own). */
+  approveCashout: Cashout;
   /** Approves a purchase order and posts it (purchases.approve; never one's own). */
   approvePurchase: PurchaseOrder;
-  approveReview: ReviewItem;
+  /** Approves a recycle under review (reviews.decide; never one's own). */
+  approveRecycle: Recycle;
+  /** Lets a top-up in review go to the carrier (reviews.decide). */
+  approveTopup: Topup;
+  /** Cancels a recycle before it settles; the pool credit is released (recycles.manage). */
+  cancelRecycle: Recycle;
+  /**
+   * Converts the employee's own wallet credit into money paid through payroll, where the
+   * tenant allows it (cashouts.own).
+   */
   cashout: Cashout;
   /** Changes the signed-in user's password; other sessions end. */
   changePassword: Scalars['Boolean']['output'];
+  /**
+   * Confirms a quote: holds the face value in the pool until settlement (recycles.manage).
+   * Above the review threshold it waits for a finance decision first.
+   */
   confirmRecycle: Recycle;
   /** Creates an API key; the secret is returned once (apikeys.manage). */
   createApiKey: CreatedApiKey;
+  /** Creates an allowance schedule (schedules.manage). */
   createSchedule: AllowanceSchedule;
   /** Offboards a user; their wallet's free credit returns to the pool (users.deactivate). */
   deactivateUser: User;
@@ -300,27 +337,49 @@ export type Mutation = {
   login: Session;
   /** Ends the current session. */
   logout: Scalars['Boolean']['output'];
+  /** Records that an approved cash-out was paid through payroll (payouts.manage). */
   markCashoutPaid: Cashout;
-  noopRecyclePlaceholder: Scalars['Boolean']['output'];
-  noopTopupsPlaceholder: Scalars['Boolean']['output'];
+  /** Disputes one's own delivered top-up (disputes.own). */
   openDispute: Dispute;
+  /**
+   * Quotes a recycle of pool credit to cash at the disclosed rate and fee, valid for 15
+   * minutes (recycles.manage).
+   */
   quoteRecycle: RecycleQuote;
+  /** Rejects a cash-out under review; the credit returns to the wallet (reviews.decide). */
+  rejectCashout: Cashout;
   rejectPurchase: PurchaseOrder;
-  rejectReview: ReviewItem;
+  /** Rejects a recycle under review; the pool credit is released (reviews.decide). */
+  rejectRecycle: Recycle;
+  /** Refuses a top-up in review and releases its hold (reviews.decide). */
+  rejectTopup: Topup;
   /**
    * Requests a purchase of credit (purchases.request). At or below the approval threshold
    * it is approved by policy at once.
    */
   requestPurchase: PurchaseOrder;
+  /** Emails a one-time code for topping up a number other than one's own. */
   requestTopupCode: Scalars['Boolean']['output'];
+  /** Refunds (reverses the top-up) or rejects a dispute (disputes.resolve). */
   resolveDispute: Dispute;
   /** Reverses a posted entry with a new, opposite entry (entries.reverse). */
   reverseEntry: Entry;
   revokeApiKey: ApiKey;
+  /** Returns expired credit to the pool now, instead of waiting for the worker (sweeps.run). */
+  runExpirySweep: SweepResult;
   setSchedulePaused: AllowanceSchedule;
   /** Replaces a user's roles (roles.manage). */
   setUserRoles: User;
+  /**
+   * Settles the tenant's due recycles now and issues their vouchers (recycles.manage).
+   * Returns how many were settled.
+   */
+  settleDueRecycles: Scalars['Int']['output'];
+  /** Tops up a phone from the signed-in employee's wallet (topups.create_own). */
   topup: Topup;
+  /** Tops up an employee's phone on their behalf (topups.create_for). */
+  topupFor: Topup;
+  /** Changes the tenant's risk policy and limits (policy.manage). */
   updatePolicy: Policy;
   /** Changes a user's profile (users.update, or one's own). */
   updateUser: User;
@@ -335,6 +394,12 @@ export type MutationAcceptInvitationArgs = {
 
 
 /** The mutation root, merged the same way. */
+export type MutationApproveCashoutArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
 export type MutationApprovePurchaseArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -342,8 +407,21 @@ export type MutationApprovePurchaseArgs = {
 
 
 /** The mutation root, merged the same way. */
-export type MutationApproveReviewArgs = {
+export type MutationApproveRecycleArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
+export type MutationApproveTopupArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
+export type MutationCancelRecycleArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -422,6 +500,7 @@ export type MutationLoginArgs = {
 /** The mutation root, merged the same way. */
 export type MutationMarkCashoutPaidArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
 };
 
 
@@ -439,6 +518,13 @@ export type MutationQuoteRecycleArgs = {
 
 
 /** The mutation root, merged the same way. */
+export type MutationRejectCashoutArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
 export type MutationRejectPurchaseArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -446,7 +532,14 @@ export type MutationRejectPurchaseArgs = {
 
 
 /** The mutation root, merged the same way. */
-export type MutationRejectReviewArgs = {
+export type MutationRejectRecycleArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
+export type MutationRejectTopupArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
@@ -510,6 +603,15 @@ export type MutationTopupArgs = {
   code?: InputMaybe<Scalars['String']['input']>;
   idempotencyKey: Scalars['String']['input'];
   phone: Scalars['String']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
+export type MutationTopupForArgs = {
+  amount: Scalars['Money']['input'];
+  employeeId: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -612,27 +714,39 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** The audit log (audit.read), newest first. */
   auditLog: AuditEventConnection;
+  /** Employee cash-outs (payouts.read), newest first. */
   cashouts: Array<Cashout>;
+  /** Disputes: all of them (disputes.read) or the caller's own. */
   disputes: Array<Dispute>;
   /** Journal entries (entries.read), newest first. */
   entries: EntryConnection;
   entry: Entry;
+  /** The signed-in employee's cash-outs (cashouts.own), newest first. */
+  myCashouts: Array<Cashout>;
+  /** The signed-in employee's own top-ups. */
   myTopups: Array<Topup>;
   /** The signed-in employee's wallet (wallet.own). */
   myWallet: Wallet;
   /** The operator of a mainland mobile number, from its prefix (号段). */
   operatorOf: OperatorInfo;
-  /** The tenant's risk policy and limits. */
-  policyRecyclePlaceholder: Scalars['Boolean']['output'];
-  /** The tenant's risk policy and limits. */
-  policyTopupsPlaceholder: Scalars['Boolean']['output'];
   purchaseOrder: PurchaseOrder;
   /** Purchase orders (purchases.read), newest first. */
   purchaseOrders: Array<PurchaseOrder>;
+  /**
+   * Compares the carrier's view of every top-up with the ledger (ledger.verify); empty
+   * when they agree.
+   */
+  reconciliation: Array<ReconciliationMismatch>;
+  recycle: Recycle;
+  /** Recycles of pool credit (recycles.read), newest first. */
   recycles: Array<Recycle>;
-  reviewQueue: Array<ReviewItem>;
+  /** Top-ups waiting for a finance decision (reviews.decide). */
+  reviewQueue: Array<Topup>;
+  /** Allowance schedules (schedules.read). */
   schedules: Array<AllowanceSchedule>;
   tenant: Tenant;
+  topup: Topup;
+  /** Top-ups of the tenant (topups.read), newest first. */
   topups: Array<Topup>;
   user: User;
   /** Users and employees of the tenant (users.read), in creation order. */
@@ -641,6 +755,7 @@ export type Query = {
   verify: VerifyReport;
   /** Who is asking: the signed-in user or API key, their tenant and permissions. */
   viewer: Viewer;
+  /** A settlement voucher by its number (recycles.read); null when there is none. */
   voucher?: Maybe<Voucher>;
 };
 
@@ -669,13 +784,14 @@ export type QueryAuditLogArgs = {
 
 /** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryCashoutsArgs = {
-  status?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<CashoutStatus>;
 };
 
 
 /** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryDisputesArgs = {
-  status?: InputMaybe<DisputeStatus>;
+  status?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -694,8 +810,13 @@ export type QueryEntryArgs = {
 
 
 /** The query root, merged from one object per area so each area keeps its own file. */
+export type QueryMyCashoutsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryMyTopupsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -720,8 +841,26 @@ export type QueryPurchaseOrdersArgs = {
 
 
 /** The query root, merged from one object per area so each area keeps its own file. */
+export type QueryRecycleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The query root, merged from one object per area so each area keeps its own file. */
+export type QueryRecyclesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<RecycleStatus>;
+};
+
+
+/** The query root, merged from one object per area so each area keeps its own file. */
+export type QueryTopupArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryTopupsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<TopupStatus>;
   userId?: InputMaybe<Scalars['ID']['input']>;
@@ -747,43 +886,66 @@ export type QueryVoucherArgs = {
   number: Scalars['String']['input'];
 };
 
-export type Recycle = {
-  faceValue: Scalars['Money']['output'];
-  fee: Scalars['Money']['output'];
-  id: Scalars['ID']['output'];
-  net: Scalars['Money']['output'];
-  rate: Scalars['Rate']['output'];
-  settleAfter: Scalars['DateTime']['output'];
-  settledAt?: Maybe<Scalars['DateTime']['output']>;
-  status: RecycleStatus;
-  voucher?: Maybe<Voucher>;
+export type ReconciliationMismatch = {
+  carrier: Scalars['String']['output'];
+  ledger: Scalars['String']['output'];
+  topupId: Scalars['ID']['output'];
 };
 
-export type RecycleQuote = {
-  expiresAt: Scalars['DateTime']['output'];
+export type Recycle = {
+  createdAt: Scalars['DateTime']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<User>;
+  /** The RECYCLE_HOLD entry: pending until settlement, voided on rejection or cancellation. */
+  entry: Entry;
   faceValue: Scalars['Money']['output'];
   fee: Scalars['Money']['output'];
   gross: Scalars['Money']['output'];
   id: Scalars['ID']['output'];
   net: Scalars['Money']['output'];
+  quoteId: Scalars['ID']['output'];
   rate: Scalars['Rate']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Who confirmed it (a user id or an API key's label). */
+  requestedBy: Scalars['String']['output'];
+  /** faceValue × rate − gross, exactly, in yuan with six decimal places. */
+  roundingRemainder: Scalars['String']['output'];
+  /** When it becomes due; null while under review. */
+  settleAfter?: Maybe<Scalars['DateTime']['output']>;
+  settledAt?: Maybe<Scalars['DateTime']['output']>;
+  status: RecycleStatus;
+  /** The receipt, once settled. */
+  voucher?: Maybe<Voucher>;
+};
+
+export type RecycleQuote = {
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  /** The pool credit to sell. */
+  faceValue: Scalars['Money']['output'];
+  fee: Scalars['Money']['output'];
+  /** faceValue × rate, rounded half-up to the fen. */
+  gross: Scalars['Money']['output'];
+  id: Scalars['ID']['output'];
+  /** What the funding account receives at settlement: gross − fee. */
+  net: Scalars['Money']['output'];
+  /** The disclosed recycle rate. */
+  rate: Scalars['Rate']['output'];
+  /** faceValue × rate − gross, exactly, in yuan with six decimal places. */
+  roundingRemainder: Scalars['String']['output'];
+  /** Days between confirmation and settlement (0: settled at the next run). */
+  settlementDelayDays: Scalars['Int']['output'];
+  used: Scalars['Boolean']['output'];
 };
 
 export type RecycleStatus =
   | 'CANCELLED'
+  /** Held, waiting for its settlement date. */
   | 'HELD'
+  | 'REJECTED'
+  /** Held, waiting for a finance decision (above the review threshold). */
   | 'REVIEW'
   | 'SETTLED';
-
-export type ReviewItem = {
-  cashout?: Maybe<Cashout>;
-  createdAt: Scalars['DateTime']['output'];
-  id: Scalars['ID']['output'];
-  kind: Scalars['String']['output'];
-  reason: Scalars['String']['output'];
-  recycle?: Maybe<Recycle>;
-  topup?: Maybe<Topup>;
-};
 
 export type Role =
   | 'AUDITOR'
@@ -799,14 +961,18 @@ export type ScheduleFrequency =
 
 export type ScheduleInput = {
   amount: Scalars['Money']['input'];
+  /** 1-31 for MONTHLY (clamped to short months). */
   dayOfMonth?: InputMaybe<Scalars['Int']['input']>;
+  /** 1 (Monday) to 7 (Sunday) for WEEKLY. */
   dayOfWeek?: InputMaybe<Scalars['Int']['input']>;
   department?: InputMaybe<Scalars['String']['input']>;
   employeeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  expireAtPeriodEnd?: InputMaybe<Scalars['Boolean']['input']>;
+  expireAtPeriodEnd?: Scalars['Boolean']['input'];
+  /** Days the credit lives, unless it expires at the period's end. */
   expiryDays?: InputMaybe<Scalars['Int']['input']>;
   frequency: ScheduleFrequency;
   name: Scalars['String']['input'];
+  /** For ONCE. */
   runAt?: InputMaybe<Scalars['DateTime']['input']>;
   target: ScheduleTarget;
 };
@@ -822,6 +988,11 @@ export type Session = {
   /** For API clients; the web app uses the HttpOnly cookie instead. */
   token: Scalars['String']['output'];
   user: User;
+};
+
+export type SweepResult = {
+  lots: Scalars['Int']['output'];
+  total: Scalars['Money']['output'];
 };
 
 export type Template =
@@ -858,13 +1029,18 @@ export type TenantBalances = {
 
 export type Topup = {
   amount: Scalars['Money']['output'];
+  /** Carrier calls made so far. */
+  attempts: Scalars['Int']['output'];
   completedAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
-  entry?: Maybe<Entry>;
+  /** The hold (posted when delivered, voided when failed). */
+  entry: Entry;
   failureReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** CHINA_MOBILE, CHINA_UNICOM, CHINA_TELECOM or CHINA_BROADNET. */
   operator: Scalars['String']['output'];
   phone: Scalars['String']['output'];
+  reviewReason?: Maybe<Scalars['String']['output']>;
   status: TopupStatus;
   user: User;
 };
@@ -950,10 +1126,15 @@ export type Violation = {
 };
 
 export type Voucher = {
+  /** Canonical `key=value` lines: the bytes the hash covers. */
   content: Scalars['String']['output'];
+  /** SHA-256 of `content`, lower-case hex. */
   hash: Scalars['String']['output'];
   issuedAt: Scalars['DateTime']['output'];
+  /** Stable per tenant and gap-free, e.g. "RV-2026-000001". */
   number: Scalars['String']['output'];
+  recycleId: Scalars['ID']['output'];
+  /** Whether the stored content still matches its hash (tamper evidence). */
   verified: Scalars['Boolean']['output'];
 };
 
@@ -1214,43 +1395,12 @@ export type RejectPurchaseMutationVariables = Exact<{
 
 export type RejectPurchaseMutation = { rejectPurchase: { id: string, status: PurchaseStatus, reason?: string | null } };
 
-export type TopupsQueryVariables = Exact<{
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-  userId?: InputMaybe<Scalars['ID']['input']>;
-  status?: InputMaybe<TopupStatus>;
-}>;
-
-
-export type TopupsQuery = { topups: Array<{ id: string, phone: string, operator: string, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null, user: { id: string, name: string } }> };
-
 export type MyTopupsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type MyTopupsQuery = { myTopups: Array<{ id: string, phone: string, operator: string, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string, completedAt?: string | null }> };
-
-export type SchedulesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type SchedulesQuery = { schedules: Array<{ id: string, name: string, amount: string, frequency: ScheduleFrequency, dayOfMonth?: number | null, dayOfWeek?: number | null, runAt?: string | null, target: ScheduleTarget, department?: string | null, employeeIds?: Array<string> | null, expiryDays?: number | null, expireAtPeriodEnd: boolean, paused: boolean, nextRunAt?: string | null, runs: Array<{ id: string, period: string, startedAt: string, finishedAt?: string | null, count: number, total: string, status: string }> }> };
-
-export type CreateScheduleMutationVariables = Exact<{
-  input: ScheduleInput;
-}>;
-
-
-export type CreateScheduleMutation = { createSchedule: { id: string, name: string } };
-
-export type SetSchedulePausedMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
-  paused: Scalars['Boolean']['input'];
-}>;
-
-
-export type SetSchedulePausedMutation = { setSchedulePaused: { id: string, paused: boolean, nextRunAt?: string | null } };
+export type MyTopupsQuery = { myTopups: Array<{ id: string, phone: string, operator: string, amount: string, status: TopupStatus, reviewReason?: string | null, failureReason?: string | null, createdAt: string, completedAt?: string | null }> };
 
 export type RequestTopupCodeMutationVariables = Exact<{
   phone: Scalars['String']['input'];
@@ -1267,19 +1417,47 @@ export type TopupMutationVariables = Exact<{
 }>;
 
 
-export type TopupMutation = { topup: { id: string, phone: string, operator: string, amount: string, status: TopupStatus, failureReason?: string | null, createdAt: string } };
+export type TopupMutation = { topup: { id: string, phone: string, operator: string, amount: string, status: TopupStatus, reviewReason?: string | null, failureReason?: string | null, createdAt: string } };
 
-export type RecyclesQueryVariables = Exact<{ [key: string]: never; }>;
+export type SchedulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RecyclesQuery = { recycles: Array<{ id: string, faceValue: string, rate: string, fee: string, net: string, status: RecycleStatus, settleAfter: string, settledAt?: string | null, voucher?: { number: string, issuedAt: string } | null }> };
+export type SchedulesQuery = { schedules: Array<{ id: string, name: string, amount: string, frequency: ScheduleFrequency, dayOfMonth?: number | null, dayOfWeek?: number | null, target: ScheduleTarget, department?: string | null, employeeIds?: Array<string> | null, expiryDays?: number | null, expireAtPeriodEnd: boolean, paused: boolean, nextRunAt?: string | null, lastError?: string | null, runs: Array<{ id: string, period: string, startedAt: string, finishedAt?: string | null, count: number, total: string, status: string, error?: string | null }> }> };
+
+export type CreateScheduleMutationVariables = Exact<{
+  input: ScheduleInput;
+}>;
+
+
+export type CreateScheduleMutation = { createSchedule: { id: string, name: string } };
+
+export type SetSchedulePausedMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  paused: Scalars['Boolean']['input'];
+}>;
+
+
+export type SetSchedulePausedMutation = { setSchedulePaused: { id: string, paused: boolean, nextRunAt?: string | null } };
+
+export type RunExpirySweepMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RunExpirySweepMutation = { runExpirySweep: { lots: number, total: string } };
+
+export type RecyclesQueryVariables = Exact<{
+  status?: InputMaybe<RecycleStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type RecyclesQuery = { recycles: Array<{ id: string, faceValue: string, rate: string, gross: string, fee: string, net: string, status: RecycleStatus, requestedBy: string, reason?: string | null, settleAfter?: string | null, settledAt?: string | null, createdAt: string, decidedAt?: string | null, decidedBy?: { id: string, name: string } | null, voucher?: { number: string, issuedAt: string } | null }> };
 
 export type QuoteRecycleMutationVariables = Exact<{
   faceValue: Scalars['Money']['input'];
 }>;
 
 
-export type QuoteRecycleMutation = { quoteRecycle: { id: string, faceValue: string, rate: string, gross: string, fee: string, net: string, expiresAt: string } };
+export type QuoteRecycleMutation = { quoteRecycle: { id: string, faceValue: string, rate: string, gross: string, fee: string, net: string, settlementDelayDays: number, expiresAt: string } };
 
 export type ConfirmRecycleMutationVariables = Exact<{
   quoteId: Scalars['ID']['input'];
@@ -1287,41 +1465,69 @@ export type ConfirmRecycleMutationVariables = Exact<{
 }>;
 
 
-export type ConfirmRecycleMutation = { confirmRecycle: { id: string, status: RecycleStatus, net: string, settleAfter: string } };
+export type ConfirmRecycleMutation = { confirmRecycle: { id: string, status: RecycleStatus, net: string, settleAfter?: string | null } };
+
+export type ApproveRecycleMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ApproveRecycleMutation = { approveRecycle: { id: string, status: RecycleStatus, settleAfter?: string | null } };
+
+export type RejectRecycleMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type RejectRecycleMutation = { rejectRecycle: { id: string, status: RecycleStatus, reason?: string | null } };
+
+export type CancelRecycleMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type CancelRecycleMutation = { cancelRecycle: { id: string, status: RecycleStatus, reason?: string | null } };
 
 export type VoucherQueryVariables = Exact<{
   number: Scalars['String']['input'];
 }>;
 
 
-export type VoucherQuery = { voucher?: { number: string, hash: string, issuedAt: string, content: string, verified: boolean } | null };
+export type VoucherQuery = { voucher?: { number: string, hash: string, issuedAt: string, content: string, verified: boolean, recycleId: string } | null };
 
 export type ReviewQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReviewQueueQuery = { reviewQueue: Array<{ id: string, kind: string, reason: string, createdAt: string, topup?: { id: string, phone: string, operator: string, amount: string, user: { id: string, name: string } } | null, recycle?: { id: string, faceValue: string, net: string } | null, cashout?: { id: string, credit: string, cash: string, user: { id: string, name: string } } | null }> };
+export type ReviewQueueQuery = { reviewQueue: Array<{ id: string, phone: string, operator: string, amount: string, status: TopupStatus, reviewReason?: string | null, createdAt: string, user: { id: string, name: string, employeeNo?: string | null } }> };
 
-export type ApproveReviewMutationVariables = Exact<{
+export type ApproveTopupMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ApproveReviewMutation = { approveReview: { id: string } };
+export type ApproveTopupMutation = { approveTopup: { id: string, status: TopupStatus } };
 
-export type RejectReviewMutationVariables = Exact<{
+export type RejectTopupMutationVariables = Exact<{
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 }>;
 
 
-export type RejectReviewMutation = { rejectReview: { id: string } };
+export type RejectTopupMutation = { rejectTopup: { id: string, status: TopupStatus } };
+
+export type ReconciliationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReconciliationQuery = { reconciliation: Array<{ topupId: string, ledger: string, carrier: string }> };
 
 export type DisputesQueryVariables = Exact<{
-  status?: InputMaybe<DisputeStatus>;
+  status?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type DisputesQuery = { disputes: Array<{ id: string, reason: string, status: DisputeStatus, resolution?: string | null, createdAt: string, resolvedAt?: string | null, topup: { id: string, phone: string, operator: string, amount: string, createdAt: string, status: TopupStatus, user: { id: string, name: string } } }> };
+export type DisputesQuery = { disputes: Array<{ id: string, reason: string, status: string, resolution?: string | null, createdAt: string, resolvedAt?: string | null, topup: { id: string, phone: string, operator: string, amount: string, createdAt: string, status: TopupStatus, user: { id: string, name: string } } }> };
 
 export type OpenDisputeMutationVariables = Exact<{
   topupId: Scalars['ID']['input'];
@@ -1329,7 +1535,7 @@ export type OpenDisputeMutationVariables = Exact<{
 }>;
 
 
-export type OpenDisputeMutation = { openDispute: { id: string, status: DisputeStatus } };
+export type OpenDisputeMutation = { openDispute: { id: string, status: string } };
 
 export type ResolveDisputeMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1339,14 +1545,22 @@ export type ResolveDisputeMutationVariables = Exact<{
 }>;
 
 
-export type ResolveDisputeMutation = { resolveDispute: { id: string, status: DisputeStatus, resolution?: string | null } };
+export type ResolveDisputeMutation = { resolveDispute: { id: string, status: string, resolution?: string | null } };
 
 export type CashoutsQueryVariables = Exact<{
-  status?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<CashoutStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type CashoutsQuery = { cashouts: Array<{ id: string, credit: string, rate: string, cash: string, status: string, createdAt: string, paidAt?: string | null, user: { id: string, name: string, employeeNo?: string | null } }> };
+export type CashoutsQuery = { cashouts: Array<{ id: string, credit: string, rate: string, cash: string, status: CashoutStatus, reason?: string | null, createdAt: string, decidedAt?: string | null, paidAt?: string | null, employee: { id: string, name: string, employeeNo?: string | null } }> };
+
+export type MyCashoutsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type MyCashoutsQuery = { myCashouts: Array<{ id: string, credit: string, rate: string, cash: string, status: CashoutStatus, reason?: string | null, createdAt: string, paidAt?: string | null }> };
 
 export type CashoutMutationVariables = Exact<{
   amount: Scalars['Money']['input'];
@@ -1354,14 +1568,30 @@ export type CashoutMutationVariables = Exact<{
 }>;
 
 
-export type CashoutMutation = { cashout: { id: string, credit: string, rate: string, cash: string, status: string } };
+export type CashoutMutation = { cashout: { id: string, credit: string, rate: string, cash: string, status: CashoutStatus } };
 
-export type MarkCashoutPaidMutationVariables = Exact<{
+export type ApproveCashoutMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type MarkCashoutPaidMutation = { markCashoutPaid: { id: string, status: string, paidAt?: string | null } };
+export type ApproveCashoutMutation = { approveCashout: { id: string, status: CashoutStatus } };
+
+export type RejectCashoutMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type RejectCashoutMutation = { rejectCashout: { id: string, status: CashoutStatus, reason?: string | null } };
+
+export type MarkCashoutPaidMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type MarkCashoutPaidMutation = { markCashoutPaid: { id: string, status: CashoutStatus, paidAt?: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1921,38 +2151,45 @@ export const RejectPurchaseDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RejectPurchaseMutation, RejectPurchaseMutationVariables>;
-export const TopupsDocument = new TypedDocumentString(`
-    query Topups($first: Int, $after: String, $userId: ID, $status: TopupStatus) {
-  topups(first: $first, after: $after, userId: $userId, status: $status) {
-    id
-    phone
-    operator
-    amount
-    status
-    failureReason
-    createdAt
-    completedAt
-    user {
-      id
-      name
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<TopupsQuery, TopupsQueryVariables>;
 export const MyTopupsDocument = new TypedDocumentString(`
-    query MyTopups($first: Int, $after: String) {
-  myTopups(first: $first, after: $after) {
+    query MyTopups($first: Int) {
+  myTopups(first: $first) {
     id
     phone
     operator
     amount
     status
+    reviewReason
     failureReason
     createdAt
     completedAt
   }
 }
     `) as unknown as TypedDocumentString<MyTopupsQuery, MyTopupsQueryVariables>;
+export const RequestTopupCodeDocument = new TypedDocumentString(`
+    mutation RequestTopupCode($phone: String!) {
+  requestTopupCode(phone: $phone)
+}
+    `) as unknown as TypedDocumentString<RequestTopupCodeMutation, RequestTopupCodeMutationVariables>;
+export const TopupDocument = new TypedDocumentString(`
+    mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {
+  topup(
+    phone: $phone
+    amount: $amount
+    code: $code
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    phone
+    operator
+    amount
+    status
+    reviewReason
+    failureReason
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<TopupMutation, TopupMutationVariables>;
 export const SchedulesDocument = new TypedDocumentString(`
     query Schedules {
   schedules {
@@ -1962,7 +2199,6 @@ export const SchedulesDocument = new TypedDocumentString(`
     frequency
     dayOfMonth
     dayOfWeek
-    runAt
     target
     department
     employeeIds
@@ -1970,6 +2206,7 @@ export const SchedulesDocument = new TypedDocumentString(`
     expireAtPeriodEnd
     paused
     nextRunAt
+    lastError
     runs {
       id
       period
@@ -1978,6 +2215,7 @@ export const SchedulesDocument = new TypedDocumentString(`
       count
       total
       status
+      error
     }
   }
 }
@@ -1999,40 +2237,34 @@ export const SetSchedulePausedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetSchedulePausedMutation, SetSchedulePausedMutationVariables>;
-export const RequestTopupCodeDocument = new TypedDocumentString(`
-    mutation RequestTopupCode($phone: String!) {
-  requestTopupCode(phone: $phone)
-}
-    `) as unknown as TypedDocumentString<RequestTopupCodeMutation, RequestTopupCodeMutationVariables>;
-export const TopupDocument = new TypedDocumentString(`
-    mutation Topup($phone: String!, $amount: Money!, $code: String, $idempotencyKey: String!) {
-  topup(
-    phone: $phone
-    amount: $amount
-    code: $code
-    idempotencyKey: $idempotencyKey
-  ) {
-    id
-    phone
-    operator
-    amount
-    status
-    failureReason
-    createdAt
+export const RunExpirySweepDocument = new TypedDocumentString(`
+    mutation RunExpirySweep {
+  runExpirySweep {
+    lots
+    total
   }
 }
-    `) as unknown as TypedDocumentString<TopupMutation, TopupMutationVariables>;
+    `) as unknown as TypedDocumentString<RunExpirySweepMutation, RunExpirySweepMutationVariables>;
 export const RecyclesDocument = new TypedDocumentString(`
-    query Recycles {
-  recycles {
+    query Recycles($status: RecycleStatus, $first: Int) {
+  recycles(status: $status, first: $first) {
     id
     faceValue
     rate
+    gross
     fee
     net
     status
+    requestedBy
+    reason
     settleAfter
     settledAt
+    createdAt
+    decidedAt
+    decidedBy {
+      id
+      name
+    }
     voucher {
       number
       issuedAt
@@ -2049,6 +2281,7 @@ export const QuoteRecycleDocument = new TypedDocumentString(`
     gross
     fee
     net
+    settlementDelayDays
     expiresAt
   }
 }
@@ -2063,6 +2296,33 @@ export const ConfirmRecycleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConfirmRecycleMutation, ConfirmRecycleMutationVariables>;
+export const ApproveRecycleDocument = new TypedDocumentString(`
+    mutation ApproveRecycle($id: ID!) {
+  approveRecycle(id: $id) {
+    id
+    status
+    settleAfter
+  }
+}
+    `) as unknown as TypedDocumentString<ApproveRecycleMutation, ApproveRecycleMutationVariables>;
+export const RejectRecycleDocument = new TypedDocumentString(`
+    mutation RejectRecycle($id: ID!, $reason: String!) {
+  rejectRecycle(id: $id, reason: $reason) {
+    id
+    status
+    reason
+  }
+}
+    `) as unknown as TypedDocumentString<RejectRecycleMutation, RejectRecycleMutationVariables>;
+export const CancelRecycleDocument = new TypedDocumentString(`
+    mutation CancelRecycle($id: ID!, $reason: String!) {
+  cancelRecycle(id: $id, reason: $reason) {
+    id
+    status
+    reason
+  }
+}
+    `) as unknown as TypedDocumentString<CancelRecycleMutation, CancelRecycleMutationVariables>;
 export const VoucherDocument = new TypedDocumentString(`
     query Voucher($number: String!) {
   voucher(number: $number) {
@@ -2071,6 +2331,7 @@ export const VoucherDocument = new TypedDocumentString(`
     issuedAt
     content
     verified
+    recycleId
   }
 }
     `) as unknown as TypedDocumentString<VoucherQuery, VoucherQueryVariables>;
@@ -2078,52 +2339,47 @@ export const ReviewQueueDocument = new TypedDocumentString(`
     query ReviewQueue {
   reviewQueue {
     id
-    kind
-    reason
+    phone
+    operator
+    amount
+    status
+    reviewReason
     createdAt
-    topup {
+    user {
       id
-      phone
-      operator
-      amount
-      user {
-        id
-        name
-      }
-    }
-    recycle {
-      id
-      faceValue
-      net
-    }
-    cashout {
-      id
-      credit
-      cash
-      user {
-        id
-        name
-      }
+      name
+      employeeNo
     }
   }
 }
     `) as unknown as TypedDocumentString<ReviewQueueQuery, ReviewQueueQueryVariables>;
-export const ApproveReviewDocument = new TypedDocumentString(`
-    mutation ApproveReview($id: ID!) {
-  approveReview(id: $id) {
+export const ApproveTopupDocument = new TypedDocumentString(`
+    mutation ApproveTopup($id: ID!) {
+  approveTopup(id: $id) {
     id
+    status
   }
 }
-    `) as unknown as TypedDocumentString<ApproveReviewMutation, ApproveReviewMutationVariables>;
-export const RejectReviewDocument = new TypedDocumentString(`
-    mutation RejectReview($id: ID!, $reason: String!) {
-  rejectReview(id: $id, reason: $reason) {
+    `) as unknown as TypedDocumentString<ApproveTopupMutation, ApproveTopupMutationVariables>;
+export const RejectTopupDocument = new TypedDocumentString(`
+    mutation RejectTopup($id: ID!, $reason: String!) {
+  rejectTopup(id: $id, reason: $reason) {
     id
+    status
   }
 }
-    `) as unknown as TypedDocumentString<RejectReviewMutation, RejectReviewMutationVariables>;
+    `) as unknown as TypedDocumentString<RejectTopupMutation, RejectTopupMutationVariables>;
+export const ReconciliationDocument = new TypedDocumentString(`
+    query Reconciliation {
+  reconciliation {
+    topupId
+    ledger
+    carrier
+  }
+}
+    `) as unknown as TypedDocumentString<ReconciliationQuery, ReconciliationQueryVariables>;
 export const DisputesDocument = new TypedDocumentString(`
-    query Disputes($status: DisputeStatus) {
+    query Disputes($status: String) {
   disputes(status: $status) {
     id
     reason
@@ -2169,16 +2425,18 @@ export const ResolveDisputeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ResolveDisputeMutation, ResolveDisputeMutationVariables>;
 export const CashoutsDocument = new TypedDocumentString(`
-    query Cashouts($status: String) {
-  cashouts(status: $status) {
+    query Cashouts($status: CashoutStatus, $first: Int) {
+  cashouts(status: $status, first: $first) {
     id
     credit
     rate
     cash
     status
+    reason
     createdAt
+    decidedAt
     paidAt
-    user {
+    employee {
       id
       name
       employeeNo
@@ -2186,6 +2444,20 @@ export const CashoutsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CashoutsQuery, CashoutsQueryVariables>;
+export const MyCashoutsDocument = new TypedDocumentString(`
+    query MyCashouts($first: Int) {
+  myCashouts(first: $first) {
+    id
+    credit
+    rate
+    cash
+    status
+    reason
+    createdAt
+    paidAt
+  }
+}
+    `) as unknown as TypedDocumentString<MyCashoutsQuery, MyCashoutsQueryVariables>;
 export const CashoutDocument = new TypedDocumentString(`
     mutation Cashout($amount: Money!, $idempotencyKey: String!) {
   cashout(amount: $amount, idempotencyKey: $idempotencyKey) {
@@ -2197,9 +2469,26 @@ export const CashoutDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CashoutMutation, CashoutMutationVariables>;
+export const ApproveCashoutDocument = new TypedDocumentString(`
+    mutation ApproveCashout($id: ID!) {
+  approveCashout(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ApproveCashoutMutation, ApproveCashoutMutationVariables>;
+export const RejectCashoutDocument = new TypedDocumentString(`
+    mutation RejectCashout($id: ID!, $reason: String!) {
+  rejectCashout(id: $id, reason: $reason) {
+    id
+    status
+    reason
+  }
+}
+    `) as unknown as TypedDocumentString<RejectCashoutMutation, RejectCashoutMutationVariables>;
 export const MarkCashoutPaidDocument = new TypedDocumentString(`
-    mutation MarkCashoutPaid($id: ID!) {
-  markCashoutPaid(id: $id) {
+    mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) {
+  markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) {
     id
     status
     paidAt

@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Table, Tag } from 'antd';
-import { PauseCircleOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { ClearOutlined, PauseCircleOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { useMutation, useQuery } from '../../api/hooks';
-import { CreateScheduleMutation, SchedulesQuery, SetSchedulePausedMutation } from '../../api/operations';
+import { CreateScheduleMutation, RunExpirySweepMutation, SchedulesQuery, SetSchedulePausedMutation } from '../../api/operations';
 import { DateTime, Money, PageHeader, useFeedback, useTableLocale } from '../../components/common';
 import UserPicker from '../../components/UserPicker';
 import { amountRules } from '../../lib/validation';
-import { normalizeAmount } from '../../lib/money';
+import { formatMoney, normalizeAmount } from '../../lib/money';
 import { dayjs } from '../../lib/time';
 import type { ScheduleFrequency, ScheduleTarget, SchedulesQuery as SchedulesData } from '../../gql/graphql';
 
@@ -111,6 +111,8 @@ export default function Schedules() {
   const setPaused = useMutation(SetSchedulePausedMutation);
   const fb = useFeedback();
   const [creating, setCreating] = useState(false);
+  const sweep = useMutation(RunExpirySweepMutation);
+  const [swept, setSwept] = useState<string | null>(null);
   const locale = useTableLocale(q.error, q.refetch);
 
   const when = (s: Schedule) =>
@@ -125,8 +127,31 @@ export default function Schedules() {
       <PageHeader
         title={t('schedule.title')}
         crumbs={[{ label: t('nav.distribution') }, { label: t('nav.schedules') }]}
-        extra={can('schedules.manage') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('schedule.create')}</Button>}
+        extra={
+          <>
+            {can('sweeps.run') && (
+              <Popconfirm
+                title={t('schedule.sweep')}
+                description={t('schedule.sweepConfirm')}
+                okText={t('common.confirm')}
+                cancelText={t('common.cancel')}
+                onConfirm={async () => {
+                  try {
+                    const r = await sweep.run({});
+                    setSwept(t('schedule.sweepDone', { lots: r.runExpirySweep.lots, total: formatMoney(r.runExpirySweep.total) }));
+                  } catch (e) {
+                    fb.error(e);
+                  }
+                }}
+              >
+                <Button icon={<ClearOutlined />} loading={sweep.loading}>{t('schedule.sweep')}</Button>
+              </Popconfirm>
+            )}
+            {can('schedules.manage') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('schedule.create')}</Button>}
+          </>
+        }
       />
+      {swept && <Alert type="success" showIcon closable message={swept} onClose={() => setSwept(null)} style={{ marginBottom: 16 }} />}
       <Card>
         <Table
           rowKey="id"
@@ -149,7 +174,7 @@ export default function Schedules() {
                   { title: t('schedule.finishedAt'), dataIndex: 'finishedAt', render: (v) => <DateTime value={v} /> },
                   { title: t('schedule.count'), dataIndex: 'count', align: 'right' },
                   { title: t('common.amount'), dataIndex: 'total', align: 'right', render: (v) => <Money value={v} /> },
-                  { title: t('common.status'), dataIndex: 'status' },
+                  { title: t('common.status'), dataIndex: 'status', render: (v: string, r) => <Tooltip title={r.error ?? undefined}><Tag color={v === 'FAILED' ? 'red' : 'green'}>{v}</Tag></Tooltip> },
                 ]}
               />
             ),
@@ -160,7 +185,20 @@ export default function Schedules() {
             { title: t('schedule.frequency'), render: (_, s) => when(s) },
             { title: t('schedule.target'), render: (_, s) => (s.target === 'DEPARTMENT' ? `${te('schedule.target', s.target)}：${s.department}` : te('schedule.target', s.target)) },
             { title: t('schedule.nextRun'), dataIndex: 'nextRunAt', render: (v) => <DateTime value={v} /> },
-            { title: t('common.status'), dataIndex: 'paused', render: (p: boolean) => (p ? <Tag>{t('schedule.paused')}</Tag> : <Tag color="green">{t('schedule.active')}</Tag>) },
+            {
+              title: t('common.status'),
+              dataIndex: 'paused',
+              render: (p: boolean, s) => (
+                <>
+                  {p ? <Tag>{t('schedule.paused')}</Tag> : <Tag color="green">{t('schedule.active')}</Tag>}
+                  {s.lastError && (
+                    <Tooltip title={t('schedule.lastError', { error: s.lastError })}>
+                      <Tag color="red">!</Tag>
+                    </Tooltip>
+                  )}
+                </>
+              ),
+            },
             {
               title: t('common.actions'),
               render: (_, s) =>

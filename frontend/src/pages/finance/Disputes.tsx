@@ -6,7 +6,9 @@ import { useMutation, useQuery } from '../../api/hooks';
 import { DisputesQuery, ResolveDisputeMutation } from '../../api/operations';
 import { DateTime, Money, PageHeader, StatusTag, useFeedback, useTableLocale } from '../../components/common';
 import { useIdempotencyKey } from '../../lib/idempotency';
-import type { DisputeStatus, DisputesQuery as DQ } from '../../gql/graphql';
+import type { DisputesQuery as DQ } from '../../gql/graphql';
+
+type DisputeStatus = 'OPEN' | 'REFUNDED' | 'REJECTED';
 
 type Dispute = DQ['disputes'][number];
 

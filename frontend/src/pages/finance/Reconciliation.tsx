@@ -4,7 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { useCursorPages, useMutation, useQuery } from '../../api/hooks';
-import { AccountsQuery, EntriesQuery, ReverseEntryMutation } from '../../api/operations';
+import { AccountsQuery, EntriesQuery, ReconciliationQuery, ReverseEntryMutation } from '../../api/operations';
 import { CursorPager, DateTime, Money, PageHeader, StatusTag, useFeedback, useTableLocale } from '../../components/common';
 import VerifyPanel from '../../components/VerifyPanel';
 import { endOfDayUtc, startOfDayUtc } from '../../lib/time';
@@ -156,6 +156,30 @@ function Entries() {
   );
 }
 
+function CarrierMismatches() {
+  const { t } = useI18n();
+  const q = useQuery(ReconciliationQuery);
+  const locale = useTableLocale(q.error, q.refetch);
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('recon.carrierIntro')}</Typography.Paragraph>
+      <Table
+        rowKey="topupId"
+        size="small"
+        loading={q.loading}
+        locale={locale}
+        dataSource={q.data?.reconciliation ?? []}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        columns={[
+          { title: t('recon.topupId'), dataIndex: 'topupId', render: (v) => <Typography.Text code>{v}</Typography.Text> },
+          { title: t('recon.ledgerState'), dataIndex: 'ledger' },
+          { title: t('recon.carrierState'), dataIndex: 'carrier' },
+        ]}
+      />
+    </>
+  );
+}
+
 export default function Reconciliation() {
   const { t } = useI18n();
   const { can } = useSession();
@@ -172,6 +196,7 @@ export default function Reconciliation() {
           items={[
             ...(can('entries.read') ? [{ key: 'entries', label: t('recon.entries'), children: <Entries /> }] : []),
             ...(can('accounts.read') ? [{ key: 'accounts', label: t('recon.accounts'), children: <Accounts /> }] : []),
+            ...(can('entries.read') ? [{ key: 'carrier', label: t('recon.carrier'), children: <CarrierMismatches /> }] : []),
           ]}
         />
       </Card>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Col, Form, Input, List, Modal, Row, Statistic, Typography, Empty } from 'antd';
 import { useI18n } from '../../i18n';
 import { useMutation, useQuery } from '../../api/hooks';
-import { CashoutMutation, CashoutsQuery, MyWalletQuery, PolicyQuery } from '../../api/operations';
+import { CashoutMutation, MyCashoutsQuery, MyWalletQuery, PolicyQuery } from '../../api/operations';
 import { DataState, DateTime, Money, PageHeader, StatusTag, useFeedback } from '../../components/common';
 import { amountRules } from '../../lib/validation';
 import { applyRate, compareMoney, formatMoney, formatRate, isValidAmount, normalizeAmount } from '../../lib/money';
@@ -12,7 +12,7 @@ export default function Cashout() {
   const { t } = useI18n();
   const policy = useQuery(PolicyQuery);
   const wallet = useQuery(MyWalletQuery, { first: 1 });
-  const history = useQuery(CashoutsQuery, {});
+  const history = useQuery(MyCashoutsQuery, { first: 50 });
   const cashout = useMutation(CashoutMutation);
   const idem = useIdempotencyKey();
   const fb = useFeedback();
@@ -72,7 +72,7 @@ export default function Cashout() {
               <Card title={t('cashout.history')} size="small">
                 <List
                   loading={history.loading}
-                  dataSource={history.data?.cashouts ?? []}
+                  dataSource={history.data?.myCashouts ?? []}
                   locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={history.error ? t('error.loadFailed') : t('common.empty')} /> }}
                   renderItem={(c) => (
                     <List.Item extra={<Money value={c.cash} strong />}>

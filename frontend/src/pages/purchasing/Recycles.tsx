@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Col, Descriptions, Form, Input, Row, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Typography } from 'antd';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { useMutation, useQuery } from '../../api/hooks';
-import { ConfirmRecycleMutation, QuoteRecycleMutation, RecyclesQuery, TenantBalancesQuery } from '../../api/operations';
+import { ApproveRecycleMutation, CancelRecycleMutation, ConfirmRecycleMutation, QuoteRecycleMutation, RecyclesQuery, RejectRecycleMutation, TenantBalancesQuery } from '../../api/operations';
 import { DateTime, Money, PageHeader, Rate, StatusTag, useFeedback, useTableLocale } from '../../components/common';
 import VoucherModal from '../../components/VoucherModal';
 import { amountRules } from '../../lib/validation';
@@ -17,7 +17,12 @@ type Quote = QuoteData['quoteRecycle'];
 export default function Recycles() {
   const { t } = useI18n();
   const { can, timezone } = useSession();
-  const q = useQuery(RecyclesQuery);
+  const q = useQuery(RecyclesQuery, { first: 200 });
+  const approve = useMutation(ApproveRecycleMutation);
+  const reject = useMutation(RejectRecycleMutation);
+  const cancel = useMutation(CancelRecycleMutation);
+  const [deciding, setDeciding] = useState<{ id: string; action: 'reject' | 'cancel' } | null>(null);
+  const [reason, setReason] = useState('');
   const balances = useQuery(TenantBalancesQuery);
   const quote = useMutation(QuoteRecycleMutation);
   const confirm = useMutation(ConfirmRecycleMutation);
@@ -82,6 +87,7 @@ export default function Recycles() {
                     <Descriptions.Item label={t('recycle.gross')}><Money value={current.gross} /></Descriptions.Item>
                     <Descriptions.Item label={t('recycle.fee')}><Money value={`-${current.fee}`} /></Descriptions.Item>
                     <Descriptions.Item label={t('recycle.net')}><Money value={current.net} strong /></Descriptions.Item>
+                    <Descriptions.Item label={t('recycle.settleAfter')}>{t('recycle.settlementDelay', { days: current.settlementDelayDays })}</Descriptions.Item>
                   </Descriptions>
                   {expired ? (
                     <Alert type="warning" showIcon message={t('recycle.quoteExpired')} style={{ marginTop: 12 }} />
@@ -114,7 +120,7 @@ export default function Recycles() {
           locale={locale}
           dataSource={q.data?.recycles ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          scroll={{ x: 900 }}
+          scroll={{ x: 1100 }}
           columns={[
             { title: t('recycle.faceValue'), dataIndex: 'faceValue', align: 'right', render: (v) => <Money value={v} /> },
             { title: t('recycle.rate'), dataIndex: 'rate', align: 'right', render: (v) => <Rate value={v} /> },
@@ -124,10 +130,66 @@ export default function Recycles() {
             { title: t('recycle.settleAfter'), dataIndex: 'settleAfter', render: (v) => <DateTime value={v} /> },
             { title: t('recycle.settledAt'), dataIndex: 'settledAt', render: (v) => <DateTime value={v} /> },
             { title: t('recycle.voucher'), render: (_, r) => (r.voucher ? <Button type="link" size="small" onClick={() => setVoucher(r.voucher!.number)}>{r.voucher.number}</Button> : '—') },
+            {
+              title: t('common.actions'),
+              render: (_, r) => (
+                <Space>
+                  {r.status === 'REVIEW' && can('reviews.decide') && (
+                    <>
+                      <Button
+                        size="small"
+                        type="primary"
+                        loading={approve.loading}
+                        onClick={async () => {
+                          try {
+                            await approve.run({ id: r.id });
+                            fb.success(t('reviews.approved'));
+                            void q.refetch();
+                          } catch (e) {
+                            fb.error(e);
+                          }
+                        }}
+                      >
+                        {t('common.approve')}
+                      </Button>
+                      <Button size="small" danger onClick={() => setDeciding({ id: r.id, action: 'reject' })}>{t('common.reject')}</Button>
+                    </>
+                  )}
+                  {(r.status === 'HELD' || r.status === 'REVIEW') && can('recycles.manage') && (
+                    <Button size="small" onClick={() => setDeciding({ id: r.id, action: 'cancel' })}>{t('recycle.cancel')}</Button>
+                  )}
+                </Space>
+              ),
+            },
           ]}
         />
       </Card>
       <VoucherModal number={voucher} onClose={() => setVoucher(null)} />
+      <Modal
+        open={!!deciding}
+        title={deciding?.action === 'cancel' ? t('recycle.cancelTitle') : t('reviews.rejectTitle')}
+        okText={deciding?.action === 'cancel' ? t('recycle.cancel') : t('common.reject')}
+        okButtonProps={{ danger: true, disabled: !reason.trim() }}
+        cancelText={t('common.close')}
+        confirmLoading={reject.loading || cancel.loading}
+        onCancel={() => setDeciding(null)}
+        onOk={async () => {
+          if (!deciding) return;
+          try {
+            if (deciding.action === 'cancel') await cancel.run({ id: deciding.id, reason: reason.trim() });
+            else await reject.run({ id: deciding.id, reason: reason.trim() });
+            fb.success(deciding.action === 'cancel' ? t('recycle.cancelled') : t('reviews.rejected'));
+            setDeciding(null);
+            setReason('');
+            void q.refetch();
+            void balances.refetch();
+          } catch (e) {
+            fb.error(e);
+          }
+        }}
+      >
+        <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('common.reason')} aria-label={t('common.reason')} maxLength={500} />
+      </Modal>
     </>
   );
 }
