@@ -4,6 +4,7 @@ mod access;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod crash;
 mod faults;
 mod lifecycle;
 mod money;

@@ -51,6 +51,11 @@ pub struct AppConfig {
     /// Failed logins allowed per address within the window (any account).
     pub login_failures_per_ip_max: i64,
     pub login_window_minutes: i64,
+    /// How long a worker's claim on a top-up lasts; after a crash another worker takes over
+    /// once it lapses.
+    pub topup_lease_seconds: i64,
+    /// How often the worker runs schedules, the sweep and settlements.
+    pub worker_housekeeping_ms: u64,
 }
 
 impl Default for AppConfig {
@@ -65,6 +70,8 @@ impl Default for AppConfig {
             login_failures_max: 5,
             login_failures_per_ip_max: 100,
             login_window_minutes: 15,
+            topup_lease_seconds: 120,
+            worker_housekeeping_ms: 30_000,
         }
     }
 }

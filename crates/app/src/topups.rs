@@ -95,8 +95,6 @@ impl Topup {
 pub const CODE_MINUTES: i64 = 10;
 pub const CODE_ATTEMPTS_MAX: i32 = 5;
 pub const CODES_PER_HOUR_MAX: i64 = 5;
-/// A worker's claim on a top-up; after it lapses (a crash) another worker takes over.
-pub const LEASE_SECONDS: i64 = 120;
 /// Top-ups one worker pass claims.
 pub const CLAIM_BATCH: u64 = 32;
 /// A number topped up by another employee within this many days is "shared".
@@ -473,7 +471,7 @@ impl App {
              RETURNING *"
         );
         let tx = self.db.begin_write().await?;
-        let rows = query_all(&*tx, &sql, vec![(now + Duration::seconds(LEASE_SECONDS)).into(), now.into(), (CLAIM_BATCH as i64).into()]).await?;
+        let rows = query_all(&*tx, &sql, vec![(now + Duration::seconds(self.config.topup_lease_seconds)).into(), now.into(), (CLAIM_BATCH as i64).into()]).await?;
         tx.commit().await?;
         rows.iter().map(Topup::from_row).collect()
     }

@@ -8,9 +8,8 @@ use crate::App;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// How often the worker looks for top-ups, and for everything else.
+/// How often the worker looks for top-ups (everything else: `worker_housekeeping_ms`).
 pub const TOPUP_TICK: Duration = Duration::from_millis(250);
-pub const HOUSEKEEPING_TICK: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PassReport {
@@ -34,7 +33,7 @@ impl App {
     /// database blip must not end the worker.
     pub async fn run_worker(&self, mut stop: watch::Receiver<bool>) {
         let mut topups = tokio::time::interval(TOPUP_TICK);
-        let mut housekeeping = tokio::time::interval(HOUSEKEEPING_TICK);
+        let mut housekeeping = tokio::time::interval(Duration::from_millis(self.config.worker_housekeeping_ms.max(100)));
         topups.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         housekeeping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

@@ -61,6 +61,10 @@ pub struct Settings {
     pub carrier_url: Option<String>,
     /// How long one carrier call may take before it counts as a timeout.
     pub carrier_timeout_ms: u64,
+    /// A worker's lease on a top-up; a crashed worker's work is taken over after it.
+    pub topup_lease_secs: i64,
+    /// How often the worker runs schedules, the expiry sweep and recycle settlement.
+    pub worker_housekeeping_ms: u64,
 }
 
 impl Default for Settings {
@@ -89,6 +93,8 @@ impl Default for Settings {
             workers: true,
             carrier_url: None,
             carrier_timeout_ms: 5_000,
+            topup_lease_secs: 120,
+            worker_housekeeping_ms: 30_000,
         }
     }
 }

@@ -65,6 +65,8 @@ pub fn app_config(settings: &Settings, password_cost: creditloop_app::auth::Pass
         session_absolute_hours: settings.session_absolute_hours,
         batch_grant_rows_max: settings.batch_grant_rows_max,
         password_hashing: password_cost,
+        topup_lease_seconds: settings.topup_lease_secs.max(1),
+        worker_housekeeping_ms: settings.worker_housekeeping_ms,
         ..AppConfig::default()
     })
 }
