@@ -9,6 +9,9 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_topups;
 mod m0003_recycle;
+mod m0004_csv;
+mod m0005_notify;
+mod m0006_security;
 mod util;
 
 pub struct Migrator;
@@ -20,6 +23,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_topups::Migration),
             Box::new(m0003_recycle::Migration),
+            Box::new(m0004_csv::Migration),
+            Box::new(m0005_notify::Migration),
+            Box::new(m0006_security::Migration),
         ]
     }
 }

@@ -15,7 +15,10 @@ pub mod auth;
 pub mod demo;
 pub mod disputes;
 pub mod error;
+pub mod exports;
 pub mod funds;
+pub mod imports;
+pub mod notify;
 pub mod outbox;
 pub mod policy;
 pub mod principal;
@@ -26,6 +29,7 @@ pub mod sweep;
 pub mod tenants;
 pub mod topups;
 pub mod users;
+pub mod webhooks;
 pub mod worker;
 
 pub use error::{AppError, AppResult};

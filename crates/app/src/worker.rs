@@ -26,6 +26,7 @@ impl App {
         let periods_paid = self.run_due_schedules().await?;
         let lots_expired = self.sweep_expired().await?.lots;
         let recycles_settled = self.settle_due_recycles().await?;
+        self.deliver_notifications().await?;
         Ok(PassReport { topups_settled, periods_paid, lots_expired, recycles_settled })
     }
 
@@ -44,6 +45,9 @@ impl App {
                 _ = topups.tick() => {
                     if let Err(e) = self.process_due_topups().await {
                         tracing::warn!(error = %e, "top-up worker pass failed");
+                    }
+                    if let Err(e) = self.deliver_notifications().await {
+                        tracing::warn!(error = %e, "notification delivery pass failed");
                     }
                 }
                 _ = housekeeping.tick() => {

@@ -13,8 +13,8 @@ use std::net::TcpListener;
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
-struct State {
-    app: App,
+pub(crate) struct State {
+    pub(crate) app: App,
     schema: CreditloopSchema,
     frontend_dir: PathBuf,
     secure_cookies: bool,
@@ -48,6 +48,7 @@ pub fn run(listener: TcpListener, app: App, settings: &Settings) -> anyhow::Resu
             .route("/readyz", web::get().to(readyz))
             .route("/graphql", web::post().to(graphql_post))
             .route("/graphql", web::get().to(graphql_get))
+            .configure(crate::rest::configure)
             .default_service(web::get().to(frontend))
     })
     .shutdown_timeout(settings.shutdown_timeout_secs)
@@ -84,7 +85,7 @@ async fn request_log(
 #[derive(Clone)]
 struct RequestId(String);
 
-fn request_id(req: &HttpRequest) -> Option<String> {
+pub(crate) fn request_id(req: &HttpRequest) -> Option<String> {
     req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }
 
@@ -102,7 +103,7 @@ async fn readyz(state: web::Data<State>) -> HttpResponse {
     }
 }
 
-fn error_response(status: StatusCode, code: ErrorCode, message: &str, request_id: Option<String>) -> HttpResponse {
+pub(crate) fn error_response(status: StatusCode, code: ErrorCode, message: &str, request_id: Option<String>) -> HttpResponse {
     let body = serde_json::json!({
         "errors": [{ "message": message, "extensions": { "code": code.as_str(), "requestId": request_id } }]
     });
@@ -115,7 +116,7 @@ fn client_ip(req: &HttpRequest) -> Option<String> {
 
 /// Works out who is asking: a bearer token (API clients) or the session cookie plus a
 /// matching `X-CSRF-Token` header (the web app).
-async fn authenticate(state: &State, req: &HttpRequest) -> Result<RequestContext, AppError> {
+pub(crate) async fn authenticate(state: &State, req: &HttpRequest) -> Result<RequestContext, AppError> {
     let ip = client_ip(req);
     let mut ctx = RequestContext {
         ip: ip.clone(),

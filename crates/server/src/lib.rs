@@ -6,6 +6,7 @@
 
 pub mod config;
 mod http;
+mod rest;
 pub mod telemetry;
 
 pub use config::{Mode, Settings};

@@ -1,0 +1,1 @@
+//! CSV imports: upload, validate, preview, commit.
