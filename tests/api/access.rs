@@ -27,16 +27,24 @@ enum Rule {
     SignedInUser,
     /// Every one of these permissions.
     All(&'static [&'static str]),
-    /// The permission, exercised by a person: purchase orders record who requested and who
-    /// decided them, so that no one can approve their own request; a key is no one.
+    /// The permission, exercised by a person: purchase orders and dispute resolutions record
+    /// who requested and who decided them, and self-service acts on the caller's own wallet,
+    /// top-ups, disputes and cash-outs (`require_user`); a key is no one.
     UserWith(&'static str),
     /// The permission, or the subject is the caller themself.
     SelfOr(&'static str),
     /// The permission, or an employee (`wallet.own`) whose own wallet the subject is or touches.
     OwnWalletOr(&'static str),
     /// The permission, exercised by a person who is not the subject (the requester of the
-    /// purchase order): "approve or reject purchase orders (never one's own)".
+    /// purchase order or of the recycle, the employee of the cash-out): "approve or reject
+    /// purchase orders (never one's own)", and the same for reviews.
     NotRequesterWith(&'static str),
+    /// The permission, by anyone but the subject (the employee whose top-up it is): a person
+    /// never reviews their own top-up. The top-up review records no decider, so a key with
+    /// the permission may decide too: it has no top-ups of its own.
+    NotSubjectWith(&'static str),
+    /// All of them with the second permission; with the first (self-service), a person's own.
+    MineOr(&'static str, &'static str),
 }
 
 impl Rule {
@@ -45,8 +53,9 @@ impl Rule {
         match self {
             Rule::Public | Rule::SignedIn | Rule::SignedInUser => vec![],
             Rule::All(names) => names.to_vec(),
-            Rule::UserWith(p) | Rule::SelfOr(p) | Rule::NotRequesterWith(p) => vec![p],
+            Rule::UserWith(p) | Rule::SelfOr(p) | Rule::NotRequesterWith(p) | Rule::NotSubjectWith(p) => vec![p],
             Rule::OwnWalletOr(p) => vec![p, "wallet.own"],
+            Rule::MineOr(own, all) => vec![own, all],
         }
     }
 }
@@ -79,6 +88,34 @@ enum Target {
     PurchaseByOwnerToReject,
     /// An API key that no principal uses, kept for revocation.
     SpareApiKey,
+    /// Delivered top-ups of the employee principal: one with an open dispute, one to dispute.
+    OwnTopup,
+    OwnTopupToDispute,
+    /// A delivered top-up of the bystander.
+    OtherTopup,
+    /// Top-ups of the reviewee to a number another employee registered: in review.
+    TopupToApprove,
+    TopupToReject,
+    /// The open dispute on `OwnTopup`.
+    OpenDispute,
+    /// An allowance schedule.
+    Schedule,
+    /// A settled recycle, and the number of its voucher.
+    SettledRecycle,
+    VoucherNumber,
+    /// A quote no one has confirmed yet.
+    RecycleQuote,
+    /// A recycle held until its settlement, to cancel.
+    HeldRecycle,
+    /// Recycles above the review threshold, requested by finance and by the owner.
+    RecycleByFinance,
+    RecycleByFinanceToReject,
+    RecycleByOwner,
+    RecycleByOwnerToReject,
+    /// Cash-outs of the employee principal: two under review, one approved and not yet paid.
+    CashoutToApprove,
+    CashoutToReject,
+    CashoutToPay,
 }
 
 /// How to fill one variable of a request.
@@ -148,10 +185,21 @@ const MATRIX: &[Row] = &[
     row("operatorOf", SignedIn, "{ operatorOf(phone: \"13800138000\") { operator } }", &[]),
     row("purchaseOrders", All(&["purchases.read"]), "{ purchaseOrders(first: 5) { id } }", &[]),
     row("purchaseOrder", All(&["purchases.read"]), "query($id: ID!) { purchaseOrder(id: $id) { id } }", &[("id", Id(PurchaseByHr))]),
-    // Placeholders that reserve the top-up and recycling areas of the schema: any signed-in
-    // caller. When they give way to real operations, the coverage guard asks for real rows.
-    row("policyTopupsPlaceholder", SignedIn, "{ policyTopupsPlaceholder }", &[]),
-    row("policyRecyclePlaceholder", SignedIn, "{ policyRecyclePlaceholder }", &[]),
+    // Queries: top-ups, reviews, disputes, schedules, reconciliation.
+    row("topups", All(&["topups.read"]), "{ topups(first: 5) { id } }", &[]),
+    row("myTopups", UserWith("wallet.own"), "{ myTopups(first: 5) { id } }", &[]),
+    row("topupById", SelfOr("topups.read"), "query($id: ID!) { topupById(id: $id) { id } }", &[("id", Id(OwnTopup))]),
+    row("topupById", SelfOr("topups.read"), "query($id: ID!) { topupById(id: $id) { id } }", &[("id", Id(OtherTopup))]),
+    row("reviewQueue", All(&["reviews.decide"]), "{ reviewQueue { id } }", &[]),
+    row("disputes", MineOr("disputes.own", "disputes.read"), "{ disputes { id } }", &[]),
+    row("schedules", All(&["schedules.read"]), "{ schedules { id } }", &[]),
+    row("reconciliation", All(&["ledger.verify"]), "{ reconciliation { topupId } }", &[]),
+    // Queries: recycling and cash-outs.
+    row("recycles", All(&["recycles.read"]), "{ recycles(first: 5) { id } }", &[]),
+    row("recycle", All(&["recycles.read"]), "query($id: ID!) { recycle(id: $id) { id } }", &[("id", Id(SettledRecycle))]),
+    row("voucher", All(&["recycles.read"]), "query($n: String!) { voucher(number: $n) { number } }", &[("n", Id(VoucherNumber))]),
+    row("cashouts", All(&["payouts.read"]), "{ cashouts(first: 5) { id } }", &[]),
+    row("myCashouts", UserWith("cashouts.own"), "{ myCashouts(first: 5) { id } }", &[]),
     // Mutations: signing in and out.
     row(
         "login",
@@ -280,8 +328,101 @@ const MATRIX: &[Row] = &[
         "mutation($id: ID!) { rejectPurchase(id: $id, reason: \"matrix\") { id } }",
         &[("id", Id(PurchaseByOwnerToReject))],
     ),
-    row("noopTopupsPlaceholder", SignedIn, "mutation { noopTopupsPlaceholder }", &[]),
-    row("noopRecyclePlaceholder", SignedIn, "mutation { noopRecyclePlaceholder }", &[]),
+    // Mutations: top-ups. A code is for a number other than one's own (one's own is refused).
+    row("requestTopupCode", UserWith("topups.create_own"), "mutation { requestTopupCode(phone: \"18612340000\") }", &[]),
+    // The employee principal's own registered number, so no code is needed.
+    row(
+        "topup",
+        UserWith("topups.create_own"),
+        "mutation($k: String!) { topup(phone: \"13800000001\", amount: \"1.00\", idempotencyKey: $k) { id } }",
+        &[("k", Key)],
+    ),
+    row(
+        "topupFor",
+        All(&["topups.create_for"]),
+        "mutation($e: ID!, $k: String!) { topupFor(employeeId: $e, amount: \"1.00\", idempotencyKey: $k) { id } }",
+        &[("e", Id(Bystander)), ("k", Key)],
+    ),
+    // The first allowed caller decides; later ones get CONFLICT (no longer in review).
+    row("approveTopup", NotSubjectWith("reviews.decide"), "mutation($id: ID!) { approveTopup(id: $id) { id } }", &[("id", Id(TopupToApprove))]),
+    row(
+        "rejectTopup",
+        NotSubjectWith("reviews.decide"),
+        "mutation($id: ID!) { rejectTopup(id: $id, reason: \"matrix\") { id } }",
+        &[("id", Id(TopupToReject))],
+    ),
+    row(
+        "openDispute",
+        UserWith("disputes.own"),
+        "mutation($t: ID!) { openDispute(topupId: $t, reason: \"matrix\") { id } }",
+        &[("t", Id(OwnTopupToDispute))],
+    ),
+    row(
+        "resolveDispute",
+        UserWith("disputes.resolve"),
+        "mutation($id: ID!, $k: String!) { resolveDispute(id: $id, refund: false, resolution: \"matrix\", idempotencyKey: $k) { id } }",
+        &[("id", Id(OpenDispute)), ("k", Key)],
+    ),
+    row(
+        "createSchedule",
+        All(&["schedules.manage"]),
+        "mutation { createSchedule(input: { name: \"m\", amount: \"1.00\", frequency: MONTHLY, dayOfMonth: 1, target: ALL }) { id } }",
+        &[],
+    ),
+    row(
+        "setSchedulePaused",
+        All(&["schedules.manage"]),
+        "mutation($id: ID!) { setSchedulePaused(id: $id, paused: true) { id } }",
+        &[("id", Id(Schedule))],
+    ),
+    row("runExpirySweep", All(&["sweeps.run"]), "mutation { runExpirySweep { lots } }", &[]),
+    // The policy the fixture set already: nothing else changes.
+    row("updatePolicy", All(&["policy.manage"]), "mutation { updatePolicy(input: { cashoutEnabled: true }) { cashoutEnabled } }", &[]),
+    // Mutations: recycling and cash-outs.
+    row("quoteRecycle", All(&["recycles.manage"]), "mutation { quoteRecycle(faceValue: \"10.00\") { id } }", &[]),
+    // The first allowed caller confirms the quote; later ones get CONFLICT (already used).
+    row(
+        "confirmRecycle",
+        All(&["recycles.manage"]),
+        "mutation($q: ID!, $k: String!) { confirmRecycle(quoteId: $q, idempotencyKey: $k) { id } }",
+        &[("q", Id(RecycleQuote)), ("k", Key)],
+    ),
+    row("approveRecycle", NotRequesterWith("reviews.decide"), "mutation($id: ID!) { approveRecycle(id: $id) { id } }", &[("id", Id(RecycleByFinance))]),
+    row("approveRecycle", NotRequesterWith("reviews.decide"), "mutation($id: ID!) { approveRecycle(id: $id) { id } }", &[("id", Id(RecycleByOwner))]),
+    row(
+        "rejectRecycle",
+        NotRequesterWith("reviews.decide"),
+        "mutation($id: ID!) { rejectRecycle(id: $id, reason: \"matrix\") { id } }",
+        &[("id", Id(RecycleByFinanceToReject))],
+    ),
+    row(
+        "rejectRecycle",
+        NotRequesterWith("reviews.decide"),
+        "mutation($id: ID!) { rejectRecycle(id: $id, reason: \"matrix\") { id } }",
+        &[("id", Id(RecycleByOwnerToReject))],
+    ),
+    row(
+        "cancelRecycle",
+        All(&["recycles.manage"]),
+        "mutation($id: ID!) { cancelRecycle(id: $id, reason: \"matrix\") { id } }",
+        &[("id", Id(HeldRecycle))],
+    ),
+    row("settleDueRecycles", All(&["recycles.manage"]), "mutation { settleDueRecycles }", &[]),
+    // At or below the review threshold: approved at once.
+    row("cashout", UserWith("cashouts.own"), "mutation($k: String!) { cashout(amount: \"1.00\", idempotencyKey: $k) { id } }", &[("k", Key)]),
+    row("approveCashout", NotRequesterWith("reviews.decide"), "mutation($id: ID!) { approveCashout(id: $id) { id } }", &[("id", Id(CashoutToApprove))]),
+    row(
+        "rejectCashout",
+        NotRequesterWith("reviews.decide"),
+        "mutation($id: ID!) { rejectCashout(id: $id, reason: \"matrix\") { id } }",
+        &[("id", Id(CashoutToReject))],
+    ),
+    row(
+        "markCashoutPaid",
+        All(&["payouts.manage"]),
+        "mutation($id: ID!, $k: String!) { markCashoutPaid(id: $id, idempotencyKey: $k) { id } }",
+        &[("id", Id(CashoutToPay)), ("k", Key)],
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -418,6 +559,8 @@ impl Who {
             SelfOr(p) => is_subject || self.can(p),
             OwnWalletOr(p) => (is_subject && self.can("wallet.own")) || self.can(p),
             NotRequesterWith(p) => person && !is_subject && self.can(p),
+            NotSubjectWith(p) => !is_subject && self.can(p),
+            MineOr(own, all) => self.can(all) || (person && self.can(own)),
         }
     }
 
@@ -470,6 +613,50 @@ async fn pending_purchase(app: &TestApp, by: &Login) -> String {
     s(&data["requestPurchase"]["id"])
 }
 
+/// Employee `i` of a test tenant registered this phone number.
+fn own_phone(i: usize) -> String {
+    format!("138{:08}", i + 1)
+}
+
+/// A top-up of 1.00 by an employee (to their own number: no code needed): (id, status).
+async fn topup(app: &TestApp, employee: &Login, phone: &str) -> (String, String) {
+    let q = "mutation($p: String!, $k: String!) { topup(phone: $p, amount: \"1.00\", idempotencyKey: $k) { id status } }";
+    let data = app.ok(&employee.token, q, json!({ "p": phone, "k": fresh("t") })).await;
+    (s(&data["topup"]["id"]), s(&data["topup"]["status"]))
+}
+
+/// A top-up of 1.00 on an employee's behalf, to the given number: (id, status).
+async fn topup_for(app: &TestApp, by: &Login, employee: &Login, phone: &str) -> (String, String) {
+    let q = "mutation($e: ID!, $p: String, $k: String!) { topupFor(employeeId: $e, phone: $p, amount: \"1.00\", idempotencyKey: $k) { id status } }";
+    let data = app.ok(&by.token, q, json!({ "e": employee.user_id, "p": phone, "k": fresh("tf") })).await;
+    (s(&data["topupFor"]["id"]), s(&data["topupFor"]["status"]))
+}
+
+async fn set_policy(app: &TestApp, t: &TestTenant, change: Value) {
+    app.ok(&t.owner.token, "mutation($i: PolicyInput!) { updatePolicy(input: $i) { cashoutEnabled } }", json!({ "i": change })).await;
+}
+
+async fn quote(app: &TestApp, by: &Login, face: &str) -> String {
+    let data = app.ok(&by.token, "mutation($f: Money!) { quoteRecycle(faceValue: $f) { id } }", json!({ "f": face })).await;
+    s(&data["quoteRecycle"]["id"])
+}
+
+/// A recycle quoted and confirmed by `by`, which must land in `status`.
+async fn recycle(app: &TestApp, by: &Login, face: &str, status: &str) -> String {
+    let q = "mutation($q: ID!, $k: String!) { confirmRecycle(quoteId: $q, idempotencyKey: $k) { id status } }";
+    let data = app.ok(&by.token, q, json!({ "q": quote(app, by, face).await, "k": fresh("rc") })).await;
+    assert_eq!(data["confirmRecycle"]["status"], status, "the fixture needs a recycle that is {status}");
+    s(&data["confirmRecycle"]["id"])
+}
+
+/// A cash-out by an employee, which must land in `status`.
+async fn cashout(app: &TestApp, employee: &Login, amount: &str, status: &str) -> String {
+    let q = "mutation($a: Money!, $k: String!) { cashout(amount: $a, idempotencyKey: $k) { id status } }";
+    let data = app.ok(&employee.token, q, json!({ "a": amount, "k": fresh("co") })).await;
+    assert_eq!(data["cashout"]["status"], status, "the fixture needs a cash-out that is {status}");
+    s(&data["cashout"]["id"])
+}
+
 async fn wallet_account(app: &TestApp, employee: &Login) -> String {
     s(&app.ok(&employee.token, "{ myWallet { accountId } }", json!({})).await["myWallet"]["accountId"])
 }
@@ -497,12 +684,33 @@ struct Fixture {
     purchase_by_owner: String,
     purchase_by_owner_to_reject: String,
     spare_api_key: String,
+    /// The employee whose top-ups wait for review.
+    reviewee: Login,
+    own_topup: String,
+    own_topup_to_dispute: String,
+    other_topup: String,
+    topup_to_approve: String,
+    topup_to_reject: String,
+    open_dispute: String,
+    schedule: String,
+    settled_recycle: String,
+    voucher_number: String,
+    recycle_quote: String,
+    held_recycle: String,
+    recycle_by_finance: String,
+    recycle_by_finance_to_reject: String,
+    recycle_by_owner: String,
+    recycle_by_owner_to_reject: String,
+    cashout_to_approve: String,
+    cashout_to_reject: String,
+    cashout_to_pay: String,
 }
 
 impl Fixture {
     async fn build(app: &TestApp) -> Fixture {
-        // employees[0] is the employee principal, [1] the bystander, [2] the leaver.
-        let t = app.tenant(3).await;
+        // employees[0] is the employee principal, [1] the bystander, [2] the leaver, [3] the
+        // reviewee.
+        let t = app.tenant(4).await;
         // Enough money for the stock, two approvals of 19,200.00 and the small purchases.
         app.stock(&t, "100000.00", "20000.00").await;
         let own_grant_entry = grant(app, &t.hr, &t.employees[0], "50.00").await;
@@ -510,7 +718,57 @@ impl Fixture {
         let fund = "mutation($k: String!) { fund(input: { amount: \"1.00\", reference: \"BANK-R\", idempotencyKey: $k }) { id } }";
         let fund_entry = s(&app.ok(&t.finance.token, fund, json!({ "k": fresh("f") })).await["fund"]["id"]);
         let other_owner = app.invite(&t.owner, t.id, &format!("{}@owners.test", fresh("owner")), &["OWNER"], json!({})).await;
+        let (employee, bystander, reviewee) = (&t.employees[0], &t.employees[1], t.employees[3].clone());
+        grant(app, &t.hr, &reviewee, "10.00").await;
+
+        // Recycles above 100.00 and cash-outs above 5.00 wait for review, cash-out is on, and
+        // for a moment recycles settle at once: one settles now and issues its voucher.
+        let review_and_cashout = json!({ "recycleReviewThreshold": "100.00", "cashoutEnabled": true, "cashoutReviewThreshold": "5.00" });
+        set_policy(app, &t, review_and_cashout).await;
+        set_policy(app, &t, json!({ "settlementDelayDays": 0 })).await;
+        let settled_recycle = recycle(app, &t.finance, "10.00", "HELD").await;
+        let (own_topup, _) = topup(app, employee, &own_phone(0)).await;
+        let (own_topup_to_dispute, _) = topup(app, employee, &own_phone(0)).await;
+        let (other_topup, _) = topup(app, bystander, &own_phone(1)).await;
+        // One worker pass delivers the top-ups (the built-in simulator) and settles the recycle.
+        app.drain(&app.app, 5).await;
+        set_policy(app, &t, json!({ "settlementDelayDays": 1 })).await;
+        let settled = app.ok(&t.finance.token, "query($id: ID!) { recycle(id: $id) { status voucher { number } } }", json!({ "id": settled_recycle })).await;
+        assert_eq!(settled["recycle"]["status"], "SETTLED", "the fixture needs a settled recycle");
+        let voucher_number = s(&settled["recycle"]["voucher"]["number"]);
+        let open = "mutation($t: ID!) { openDispute(topupId: $t, reason: \"fixture\") { id } }";
+        let open_dispute = s(&app.ok(&employee.token, open, json!({ "t": own_topup })).await["openDispute"]["id"]);
+
+        // The reviewee's top-ups to the leaver's registered number: a shared number, so review.
+        let mut in_review = Vec::new();
+        for _ in 0..2 {
+            let (id, status) = topup_for(app, &t.hr, &reviewee, &own_phone(2)).await;
+            assert_eq!(status, "REVIEW", "the fixture needs top-ups in review");
+            in_review.push(id);
+        }
+        let schedule_input = json!({ "name": "Fixture", "amount": "1.00", "frequency": "MONTHLY", "dayOfMonth": 1, "target": "ALL" });
+        let create = "mutation($i: ScheduleInput!) { createSchedule(input: $i) { id } }";
+        let schedule = s(&app.ok(&t.hr.token, create, json!({ "i": schedule_input })).await["createSchedule"]["id"]);
         Fixture {
+            topup_to_approve: in_review[0].clone(),
+            topup_to_reject: in_review[1].clone(),
+            own_topup,
+            own_topup_to_dispute,
+            other_topup,
+            open_dispute,
+            schedule,
+            settled_recycle,
+            voucher_number,
+            recycle_quote: quote(app, &t.finance, "10.00").await,
+            held_recycle: recycle(app, &t.finance, "10.00", "HELD").await,
+            recycle_by_finance: recycle(app, &t.finance, "200.00", "REVIEW").await,
+            recycle_by_finance_to_reject: recycle(app, &t.finance, "200.00", "REVIEW").await,
+            recycle_by_owner: recycle(app, &t.owner, "200.00", "REVIEW").await,
+            recycle_by_owner_to_reject: recycle(app, &t.owner, "200.00", "REVIEW").await,
+            cashout_to_approve: cashout(app, employee, "10.00", "REVIEW").await,
+            cashout_to_reject: cashout(app, employee, "10.00", "REVIEW").await,
+            cashout_to_pay: cashout(app, employee, "1.00", "APPROVED").await,
+            reviewee,
             other_owner,
             bystander: t.employees[1].clone(),
             leaver: t.employees[2].clone(),
@@ -549,6 +807,24 @@ impl Fixture {
             PurchaseByOwner => (self.purchase_by_owner.clone(), Some(self.t.owner.user_id.clone())),
             PurchaseByOwnerToReject => (self.purchase_by_owner_to_reject.clone(), Some(self.t.owner.user_id.clone())),
             SpareApiKey => (self.spare_api_key.clone(), None),
+            OwnTopup => (self.own_topup.clone(), employee),
+            OwnTopupToDispute => (self.own_topup_to_dispute.clone(), employee),
+            OtherTopup => (self.other_topup.clone(), Some(self.bystander.user_id.clone())),
+            TopupToApprove => (self.topup_to_approve.clone(), Some(self.reviewee.user_id.clone())),
+            TopupToReject => (self.topup_to_reject.clone(), Some(self.reviewee.user_id.clone())),
+            OpenDispute => (self.open_dispute.clone(), employee),
+            Schedule => (self.schedule.clone(), None),
+            SettledRecycle => (self.settled_recycle.clone(), Some(self.t.finance.user_id.clone())),
+            VoucherNumber => (self.voucher_number.clone(), None),
+            RecycleQuote => (self.recycle_quote.clone(), None),
+            HeldRecycle => (self.held_recycle.clone(), Some(self.t.finance.user_id.clone())),
+            RecycleByFinance => (self.recycle_by_finance.clone(), Some(self.t.finance.user_id.clone())),
+            RecycleByFinanceToReject => (self.recycle_by_finance_to_reject.clone(), Some(self.t.finance.user_id.clone())),
+            RecycleByOwner => (self.recycle_by_owner.clone(), Some(self.t.owner.user_id.clone())),
+            RecycleByOwnerToReject => (self.recycle_by_owner_to_reject.clone(), Some(self.t.owner.user_id.clone())),
+            CashoutToApprove => (self.cashout_to_approve.clone(), employee),
+            CashoutToReject => (self.cashout_to_reject.clone(), employee),
+            CashoutToPay => (self.cashout_to_pay.clone(), employee),
         }
     }
 
@@ -667,17 +943,75 @@ fn ids_in(data: &Value, op: &str) -> BTreeSet<String> {
     items.into_iter().map(|n| s(&n["id"])).collect()
 }
 
+/// Work of one employee in a tenant with at least two employees: a delivered top-up with an
+/// open dispute, a top-up in review (to another employee's registered number), two cash-outs
+/// (one in review, one approved), and on the company side a schedule, an unconfirmed quote, a
+/// recycle in review and a held one.
+struct Activity {
+    topup: String,
+    topup_in_review: String,
+    dispute: String,
+    schedule: String,
+    quote: String,
+    recycle_in_review: String,
+    held_recycle: String,
+    cashout_in_review: String,
+    approved_cashout: String,
+}
+
+async fn activity(app: &TestApp, t: &TestTenant, e: usize, shared: usize) -> Activity {
+    let employee = &t.employees[e];
+    let review_and_cashout = json!({ "recycleReviewThreshold": "100.00", "cashoutEnabled": true, "cashoutReviewThreshold": "5.00" });
+    set_policy(app, t, review_and_cashout).await;
+    grant(app, &t.hr, employee, "50.00").await;
+    let (topup_id, _) = topup(app, employee, &own_phone(e)).await;
+    app.drain(&app.app, 5).await;
+    let open = "mutation($t: ID!) { openDispute(topupId: $t, reason: \"fixture\") { id } }";
+    let dispute = s(&app.ok(&employee.token, open, json!({ "t": topup_id })).await["openDispute"]["id"]);
+    let (topup_in_review, status) = topup_for(app, &t.hr, employee, &own_phone(shared)).await;
+    assert_eq!(status, "REVIEW", "the fixture needs a top-up in review");
+    let schedule_input = json!({ "name": "Fixture", "amount": "1.00", "frequency": "MONTHLY", "dayOfMonth": 1, "target": "ALL" });
+    let create = "mutation($i: ScheduleInput!) { createSchedule(input: $i) { id } }";
+    let schedule = s(&app.ok(&t.hr.token, create, json!({ "i": schedule_input })).await["createSchedule"]["id"]);
+    Activity {
+        topup: topup_id,
+        topup_in_review,
+        dispute,
+        schedule,
+        quote: quote(app, &t.finance, "10.00").await,
+        recycle_in_review: recycle(app, &t.finance, "200.00", "REVIEW").await,
+        held_recycle: recycle(app, &t.finance, "10.00", "HELD").await,
+        cashout_in_review: cashout(app, employee, "10.00", "REVIEW").await,
+        approved_cashout: cashout(app, employee, "1.00", "APPROVED").await,
+    }
+}
+
+/// What tenant A's owner sees of the work above, to compare before and after.
+async fn snapshot(app: &TestApp, t: &TestTenant) -> Value {
+    let q = "{ topups(first: 200) { id status } disputes { id status } schedules { id paused } \
+             recycles(first: 200) { id status } cashouts(first: 200) { id status } }";
+    app.ok(&t.owner.token, q, json!({})).await
+}
+
 const LISTS: &[(&str, Rule, &str)] = &[
     ("users", All(&["users.read"]), "{ users(first: 200) { edges { node { id } } } }"),
     ("entries", All(&["entries.read"]), "{ entries(first: 200) { edges { node { id } } } }"),
     ("accounts", All(&["accounts.read"]), "{ accounts(first: 200) { edges { node { id } } } }"),
     ("auditLog", All(&["audit.read"]), "{ auditLog(first: 200) { edges { node { id } } } }"),
     ("purchaseOrders", All(&["purchases.read"]), "{ purchaseOrders(first: 200) { id } }"),
+    ("topups", All(&["topups.read"]), "{ topups(first: 200) { id } }"),
+    ("myTopups", UserWith("wallet.own"), "{ myTopups(first: 200) { id } }"),
+    ("reviewQueue", All(&["reviews.decide"]), "{ reviewQueue { id } }"),
+    ("disputes", MineOr("disputes.own", "disputes.read"), "{ disputes { id } }"),
+    ("schedules", All(&["schedules.read"]), "{ schedules { id } }"),
+    ("recycles", All(&["recycles.read"]), "{ recycles(first: 200) { id } }"),
+    ("cashouts", All(&["payouts.read"]), "{ cashouts(first: 200) { id } }"),
+    ("myCashouts", UserWith("cashouts.own"), "{ myCashouts(first: 200) { id } }"),
 ];
 
 both!(another_tenant_can_neither_see_nor_touch_by_id, |app| {
     // Tenant A holds the data; tenant B's people and keys try to reach it by id.
-    let a = app.tenant(2).await;
+    let a = app.tenant(3).await;
     app.stock(&a, "50000.00", "20000.00").await;
     let a_entry = grant(app, &a.hr, &a.employees[0], "25.00").await;
     let a_wallet = wallet_account(app, &a.employees[0]).await;
@@ -686,11 +1020,16 @@ both!(another_tenant_can_neither_see_nor_touch_by_id, |app| {
     let (a_key, a_secret) = api_key(app, &a, "AUDITOR").await;
     let a_employee = a.employees[0].clone();
     let a_leaver = a.employees[1].clone();
+    // A's top-ups, disputes, recycles and cash-outs are a third employee's, so that A's
+    // employee's wallet stays as granted.
+    let a_work = activity(app, &a, 2, 0).await;
+    let a_before = snapshot(app, &a).await;
     // B has data of its own, so that its lists are not trivially empty.
-    let b = app.tenant(1).await;
+    let b = app.tenant(2).await;
     app.stock(&b, "50000.00", "20000.00").await;
     grant(app, &b.hr, &b.employees[0], "5.00").await;
     pending_purchase(app, &b.hr).await;
+    activity(app, &b, 0, 1).await;
     let whos = callers(app, &b).await;
 
     let by_id: Vec<(&str, Rule, &str, Value)> = vec![
@@ -748,6 +1087,81 @@ both!(another_tenant_can_neither_see_nor_touch_by_id, |app| {
             json!({ "id": a_leaver.user_id }),
         ),
         ("revokeApiKey", All(&["apikeys.manage"]), "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", json!({ "id": a_key })),
+        ("topupById", SelfOr("topups.read"), "query($id: ID!) { topupById(id: $id) { id phone } }", json!({ "id": a_work.topup })),
+        (
+            "topupFor",
+            All(&["topups.create_for"]),
+            "mutation($e: ID!) { topupFor(employeeId: $e, amount: \"1.00\", idempotencyKey: \"cross-topup\") { id } }",
+            json!({ "e": a_employee.user_id }),
+        ),
+        ("approveTopup", NotSubjectWith("reviews.decide"), "mutation($id: ID!) { approveTopup(id: $id) { id } }", json!({ "id": a_work.topup_in_review })),
+        (
+            "rejectTopup",
+            NotSubjectWith("reviews.decide"),
+            "mutation($id: ID!) { rejectTopup(id: $id, reason: \"cross\") { id } }",
+            json!({ "id": a_work.topup_in_review }),
+        ),
+        (
+            "openDispute",
+            UserWith("disputes.own"),
+            "mutation($t: ID!) { openDispute(topupId: $t, reason: \"cross\") { id } }",
+            json!({ "t": a_work.topup }),
+        ),
+        (
+            "resolveDispute",
+            UserWith("disputes.resolve"),
+            "mutation($id: ID!) { resolveDispute(id: $id, refund: true, resolution: \"cross\", idempotencyKey: \"cross-resolve\") { id } }",
+            json!({ "id": a_work.dispute }),
+        ),
+        (
+            "setSchedulePaused",
+            All(&["schedules.manage"]),
+            "mutation($id: ID!) { setSchedulePaused(id: $id, paused: true) { id } }",
+            json!({ "id": a_work.schedule }),
+        ),
+        ("recycle", All(&["recycles.read"]), "query($id: ID!) { recycle(id: $id) { id faceValue } }", json!({ "id": a_work.recycle_in_review })),
+        (
+            "confirmRecycle",
+            All(&["recycles.manage"]),
+            "mutation($q: ID!) { confirmRecycle(quoteId: $q, idempotencyKey: \"cross-confirm\") { id } }",
+            json!({ "q": a_work.quote }),
+        ),
+        (
+            "approveRecycle",
+            NotRequesterWith("reviews.decide"),
+            "mutation($id: ID!) { approveRecycle(id: $id) { id } }",
+            json!({ "id": a_work.recycle_in_review }),
+        ),
+        (
+            "rejectRecycle",
+            NotRequesterWith("reviews.decide"),
+            "mutation($id: ID!) { rejectRecycle(id: $id, reason: \"cross\") { id } }",
+            json!({ "id": a_work.recycle_in_review }),
+        ),
+        (
+            "cancelRecycle",
+            All(&["recycles.manage"]),
+            "mutation($id: ID!) { cancelRecycle(id: $id, reason: \"cross\") { id } }",
+            json!({ "id": a_work.held_recycle }),
+        ),
+        (
+            "approveCashout",
+            NotRequesterWith("reviews.decide"),
+            "mutation($id: ID!) { approveCashout(id: $id) { id } }",
+            json!({ "id": a_work.cashout_in_review }),
+        ),
+        (
+            "rejectCashout",
+            NotRequesterWith("reviews.decide"),
+            "mutation($id: ID!) { rejectCashout(id: $id, reason: \"cross\") { id } }",
+            json!({ "id": a_work.cashout_in_review }),
+        ),
+        (
+            "markCashoutPaid",
+            All(&["payouts.manage"]),
+            "mutation($id: ID!) { markCashoutPaid(id: $id, idempotencyKey: \"cross-paid\") { id } }",
+            json!({ "id": a_work.approved_cashout }),
+        ),
     ];
     let mut failures = Vec::new();
     for (op, rule, query, vars) in &by_id {
@@ -778,11 +1192,17 @@ both!(another_tenant_can_neither_see_nor_touch_by_id, |app| {
     let entry = app.ok(&a.owner.token, "query($id: ID!) { entry(id: $id) { reversedById } }", json!({ "id": a_entry })).await;
     assert!(entry["entry"]["reversedById"].is_null(), "another tenant reversed A's entry");
     assert_eq!(app.wallet_balance(&a_employee).await, "25.00", "another tenant granted into A's wallet");
+    assert_eq!(snapshot(app, &a).await, a_before, "another tenant changed A's top-ups, disputes, schedules, recycles or cash-outs");
     app.ok(&a_secret, "{ viewer { permissions } }", json!({})).await;
 
     // Lists: A's rows never appear in B's, while B's own rows do.
     let mut a_ids = BTreeSet::new();
-    for (op, _, query) in LISTS {
+    let a_owner = Who::person("owner", &a.owner, Role::Owner);
+    for (op, rule, query) in LISTS {
+        if !a_owner.allowed(*rule, None) {
+            // An employee's own list: its rows are in the tenant-wide list too.
+            continue;
+        }
         let data = app.ok(&a.owner.token, query, json!({})).await;
         let ids = ids_in(&data, op);
         assert!(!ids.is_empty(), "tenant A has no {op} to look for");
