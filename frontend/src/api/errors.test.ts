@@ -32,6 +32,8 @@ describe('error codes', () => {
   it('treats schema validation errors as "not available yet"', () => {
     expect(fromGraphQLError({ message: 'Cannot query field "purchaseOrders" on type "Query".' }).code).toBe('UNAVAILABLE');
     expect(fromGraphQLError({ message: 'Unknown field "recycles" on type "Query"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }).code).toBe('UNAVAILABLE');
+    expect(fromGraphQLError({ message: 'Unknown field "webhooks" on type "Query".', extensions: { code: 'VALIDATION' } }).code).toBe('UNAVAILABLE');
+    expect(fromGraphQLError({ message: 'amount: unknown field', extensions: { code: 'VALIDATION', field: 'amount' } }).code).toBe('VALIDATION');
     expect(fromGraphQLError({ message: 'weird' }).code).toBe('UNKNOWN');
   });
   it('maps HTTP statuses and network failures', () => {

@@ -43,11 +43,13 @@ export function fromGraphQLError(e: GraphQLErrorShape, status?: number): ApiErro
   const raw = typeof e.extensions?.code === 'string' ? e.extensions.code : undefined;
   const field = typeof e.extensions?.field === 'string' ? e.extensions.field : undefined;
   const message = e.message;
+  // A document the server's schema does not know (an operation not shipped yet) is reported as
+  // VALIDATION by some servers; it is not the user's input that is wrong.
+  const schemaMismatch = !field && !!message && SCHEMA_MISMATCH.test(message) && (!raw || raw === 'VALIDATION' || SCHEMA_MISMATCH.test(raw));
+  if (schemaMismatch) return new ApiError('UNAVAILABLE', { message, status });
+  if (raw && (SCHEMA_MISMATCH.test(raw))) return new ApiError('UNAVAILABLE', { message, status });
   if (raw && (SERVER_CODES as readonly string[]).includes(raw)) {
     return new ApiError(raw as ServerCode, { message, field, status });
-  }
-  if ((raw && SCHEMA_MISMATCH.test(raw)) || (message && SCHEMA_MISMATCH.test(message))) {
-    return new ApiError('UNAVAILABLE', { message, status });
   }
   if (status) return fromHttpStatus(status, message);
   return new ApiError('UNKNOWN', { message, status });

@@ -188,6 +188,17 @@ export function useFeedback() {
   };
 }
 
+/** "user:<id> <email>" / "apikey:<id> <name>" → the readable part; the full value as a tooltip. */
+export function actorLabel(actor: string | null | undefined): string {
+  if (!actor) return '—';
+  const m = /^(?:user|apikey):\S+\s+(.+)$/.exec(actor.trim());
+  return m ? m[1] : actor;
+}
+
+export function Actor({ value }: { value: string | null | undefined }) {
+  return <span title={value ?? undefined}>{actorLabel(value)}</span>;
+}
+
 export function FieldLabel({ k }: { k: MessageKey }) {
   const { t } = useI18n();
   return <>{t(k)}</>;

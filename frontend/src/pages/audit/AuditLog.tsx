@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { useCursorPages, useQuery } from '../../api/hooks';
 import { AuditLogQuery } from '../../api/operations';
-import { CursorPager, DateTime, PageHeader, useTableLocale } from '../../components/common';
+import { Actor, CursorPager, DateTime, PageHeader, useTableLocale } from '../../components/common';
 import VerifyPanel from '../../components/VerifyPanel';
 import { endOfDayUtc, startOfDayUtc } from '../../lib/time';
 import { PAGE_SIZE } from '../../config';
@@ -61,7 +61,7 @@ export default function AuditLog() {
           columns={[
             { title: t('audit.seq'), dataIndex: 'seq', width: 80 },
             { title: t('audit.at'), dataIndex: 'at', render: (v) => <DateTime value={v} /> },
-            { title: t('audit.actor'), dataIndex: 'actor', ellipsis: true },
+            { title: t('audit.actor'), dataIndex: 'actor', ellipsis: true, render: (v) => <Actor value={v} /> },
             { title: t('audit.action'), dataIndex: 'action', render: (v) => <Typography.Text code className="nowrap">{v}</Typography.Text> },
             { title: t('audit.target'), dataIndex: 'target', render: (v) => v || '—', ellipsis: true },
             { title: t('audit.outcome'), dataIndex: 'outcome', render: (v: string) => <Tag color={v === 'ok' ? 'green' : 'red'}>{v}</Tag> },

@@ -3,7 +3,7 @@ import { Button, Card, Col, Form, Input, Modal, Row, Statistic, Table, Typograph
 import { useI18n } from '../../i18n';
 import { useCursorPages, useMutation, useQuery } from '../../api/hooks';
 import { EntriesQuery, FundMutation, TenantBalancesQuery } from '../../api/operations';
-import { CursorPager, DateTime, Money, PageHeader, StatusTag, useFeedback, useTableLocale } from '../../components/common';
+import { Actor, CursorPager, DateTime, Money, PageHeader, StatusTag, useFeedback, useTableLocale } from '../../components/common';
 import { amountRules } from '../../lib/validation';
 import { formatMoney, normalizeAmount } from '../../lib/money';
 import { useIdempotencyKey } from '../../lib/idempotency';
@@ -70,7 +70,7 @@ export default function Funding() {
                 { title: t('common.createdAt'), dataIndex: 'createdAt', render: (v) => <DateTime value={v} /> },
                 { title: t('common.amount'), dataIndex: 'amount', align: 'right', render: (v) => <Money value={v} /> },
                 { title: t('funding.reference'), dataIndex: 'memo', render: (v) => v || '—' },
-                { title: t('recon.createdBy'), dataIndex: 'createdBy', render: (v) => v || '—' },
+                { title: t('recon.createdBy'), dataIndex: 'createdBy', render: (v) => <Actor value={v} /> },
                 { title: t('common.status'), dataIndex: 'status', render: (v) => <StatusTag prefix="entryStatus" value={v} /> },
               ]}
             />

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { useCursorPages, useMutation, useQuery } from '../../api/hooks';
 import { AccountsQuery, EntriesQuery, ReconciliationQuery, ReverseEntryMutation } from '../../api/operations';
-import { CursorPager, DateTime, Money, PageHeader, StatusTag, useFeedback, useTableLocale } from '../../components/common';
+import { Actor, CursorPager, DateTime, Money, PageHeader, StatusTag, useFeedback, useTableLocale } from '../../components/common';
 import VerifyPanel from '../../components/VerifyPanel';
 import { endOfDayUtc, startOfDayUtc } from '../../lib/time';
 import { useIdempotencyKey } from '../../lib/idempotency';
@@ -124,11 +124,11 @@ function Entries() {
         }}
         columns={[
           { title: t('common.createdAt'), dataIndex: 'createdAt', render: (v) => <DateTime value={v} /> },
-          { title: t('recon.template'), dataIndex: 'template', render: (v) => te('template', v) },
+          { title: t('recon.template'), dataIndex: 'template', render: (v) => <span className="nowrap">{te('template', v)}</span> },
           { title: t('common.amount'), dataIndex: 'amount', align: 'right', render: (v) => <Money value={v} /> },
           { title: t('common.status'), dataIndex: 'status', render: (v, r) => (<>{<StatusTag prefix="entryStatus" value={v} />}{r.reversedById && <StatusTag prefix="template" value="REVERSAL" />}</>) },
           { title: t('common.memo'), dataIndex: 'memo', render: (v) => v || '—' },
-          { title: t('recon.createdBy'), dataIndex: 'createdBy', render: (v) => v || '—' },
+          { title: t('recon.createdBy'), dataIndex: 'createdBy', render: (v) => <Actor value={v} /> },
           {
             title: t('common.actions'),
             render: (_, r) =>
