@@ -399,6 +399,26 @@ export function createMockServer() {
         return t;
       });
     },
+    topupFor: ({ employeeId, phone, amount, idempotencyKey }, ctx) => {
+      need(ctx, 'topups.create_for');
+      const u = S.users.find((x) => x.id === employeeId);
+      if (!u || !S.wallets.get(u.id)) throw err('NOT_FOUND', 'employee not found');
+      const a = validMoney(amount, 'amount');
+      const target = phone || u.phone;
+      const op = operatorOf(target);
+      return idem(ctx, idempotencyKey, { employeeId, phone, amount }, () => {
+        const w = S.wallets.get(u.id);
+        const lots = w.lots.filter((l) => l.remaining > 0 && new Date(l.expiresAt).getTime() > now()).sort((x, y) => x.expiresAt.localeCompare(y.expiresAt));
+        if (lots.reduce((sum, l) => sum + l.remaining, 0) < a) throw err('INSUFFICIENT_FUNDS', 'wallet balance too low');
+        let rest = a;
+        for (const l of lots) { const take = Math.min(l.remaining, rest); l.remaining -= take; rest -= take; if (!rest) break; }
+        const e = addEntry(ctx, 'TOPUP_HOLD', a, `充值 ${target}`);
+        w.entries.push(e);
+        const t = { id: S.id('tp'), phone: target, operator: op, amount: money(a), status: 'PENDING', reviewReason: null, failureReason: null, createdAt: S.iso(now()), completedAt: null, user: u, entry: e };
+        S.topups.push(t);
+        return t;
+      });
+    },
     quoteRecycle: ({ faceValue }, ctx) => {
       need(ctx, 'recycles.manage');
       const f = validMoney(faceValue, 'faceValue');

@@ -394,3 +394,12 @@ export const RejectCashoutMutation = graphql(`
 export const MarkCashoutPaidMutation = graphql(`
   mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }
 `);
+
+/** HR tops up an employee's phone on their behalf (topups.create_for). */
+export const TopupForMutation = graphql(`
+  mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {
+    topupFor(employeeId: $employeeId, phone: $phone, amount: $amount, idempotencyKey: $idempotencyKey) {
+      id phone operator amount status reviewReason failureReason createdAt
+    }
+  }
+`);

@@ -73,6 +73,7 @@ type Documents = {
     "\n  mutation ApproveCashout($id: ID!) { approveCashout(id: $id) { id status } }\n": typeof types.ApproveCashoutDocument,
     "\n  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }\n": typeof types.RejectCashoutDocument,
     "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n": typeof types.MarkCashoutPaidDocument,
+    "\n  mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {\n    topupFor(employeeId: $employeeId, phone: $phone, amount: $amount, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n": typeof types.TopupForDocument,
 };
 const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      csrfToken\n      permissions\n      user { id email name roles status phone department employeeNo locale }\n      apiKey { id name }\n      tenant { id name slug timezone }\n    }\n  }\n": types.ViewerDocument,
@@ -133,6 +134,7 @@ const documents: Documents = {
     "\n  mutation ApproveCashout($id: ID!) { approveCashout(id: $id) { id status } }\n": types.ApproveCashoutDocument,
     "\n  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }\n": types.RejectCashoutDocument,
     "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n": types.MarkCashoutPaidDocument,
+    "\n  mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {\n    topupFor(employeeId: $employeeId, phone: $phone, amount: $amount, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n": types.TopupForDocument,
 };
 
 /**
@@ -367,6 +369,10 @@ export function graphql(source: "\n  mutation RejectCashout($id: ID!, $reason: S
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n"): typeof import('./graphql').MarkCashoutPaidDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {\n    topupFor(employeeId: $employeeId, phone: $phone, amount: $amount, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n"): typeof import('./graphql').TopupForDocument;
 
 
 export function graphql(source: string) {

@@ -346,10 +346,16 @@ export type Mutation = {
    * minutes (recycles.manage).
    */
   quoteRecycle: RecycleQuote;
-  /** Rejects a cash-out under review; the credit returns to the wallet (reviews.decide). */
+  /**
+   * Rejects a cash-out under review; the credit returns to the wallet (reviews.decide;
+   * never one's own).
+   */
   rejectCashout: Cashout;
   rejectPurchase: PurchaseOrder;
-  /** Rejects a recycle under review; the pool credit is released (reviews.decide). */
+  /**
+   * Rejects a recycle under review; the pool credit is released (reviews.decide; never
+   * one's own).
+   */
   rejectRecycle: Recycle;
   /** Refuses a top-up in review and releases its hold (reviews.decide). */
   rejectTopup: Topup;
@@ -745,7 +751,8 @@ export type Query = {
   /** Allowance schedules (schedules.read). */
   schedules: Array<AllowanceSchedule>;
   tenant: Tenant;
-  topup: Topup;
+  /** One top-up (topups.read, or one's own). */
+  topupById: Topup;
   /** Top-ups of the tenant (topups.read), newest first. */
   topups: Array<Topup>;
   user: User;
@@ -854,7 +861,7 @@ export type QueryRecyclesArgs = {
 
 
 /** The query root, merged from one object per area so each area keeps its own file. */
-export type QueryTopupArgs = {
+export type QueryTopupByIdArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1592,6 +1599,16 @@ export type MarkCashoutPaidMutationVariables = Exact<{
 
 
 export type MarkCashoutPaidMutation = { markCashoutPaid: { id: string, status: CashoutStatus, paidAt?: string | null } };
+
+export type TopupForMutationVariables = Exact<{
+  employeeId: Scalars['ID']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
+  amount: Scalars['Money']['input'];
+  idempotencyKey: Scalars['String']['input'];
+}>;
+
+
+export type TopupForMutation = { topupFor: { id: string, phone: string, operator: string, amount: string, status: TopupStatus, reviewReason?: string | null, failureReason?: string | null, createdAt: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2495,3 +2512,22 @@ export const MarkCashoutPaidDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MarkCashoutPaidMutation, MarkCashoutPaidMutationVariables>;
+export const TopupForDocument = new TypedDocumentString(`
+    mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {
+  topupFor(
+    employeeId: $employeeId
+    phone: $phone
+    amount: $amount
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    phone
+    operator
+    amount
+    status
+    reviewReason
+    failureReason
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<TopupForMutation, TopupForMutationVariables>;

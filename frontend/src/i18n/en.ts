@@ -249,6 +249,8 @@ const en: Record<MessageKey, string> = {
   'employees.deactivateIrreversible': 'The employee can no longer sign in. This is recorded in the audit log.',
   'employees.deactivated': 'Deactivated; {amount} returned to the pool',
   'employees.notFound': 'Employee not found',
+  'employees.topupFor': 'Top up for employee',
+  'employees.topupForText': 'Tops up the employee’s phone, paid from their credit.',
 
   'import.title': 'Roster import',
   'import.intro': 'Upload a CSV file (UTF-8, header row first). The whole file is validated with per-row errors; review the preview, then commit.',

@@ -248,6 +248,8 @@ const zhCN = {
   'employees.deactivateIrreversible': '停用后该员工无法登录，此操作会记入审计日志。',
   'employees.deactivated': '已停用，{amount} 已退回话费池',
   'employees.notFound': '找不到该员工',
+  'employees.topupFor': '代为充值',
+  'employees.topupForText': '从该员工的话费额度中扣除，为其手机充值。',
 
   'import.title': '花名册导入',
   'import.intro': '上传 CSV 文件（UTF-8，首行为表头），系统先整体校验并给出逐行错误，确认预览无误后再提交。',

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, Descriptions, Modal, Result, Row, Statistic, Table, Tag, Typography } from 'antd';
-import { GiftOutlined, StopOutlined } from '@ant-design/icons';
+import { GiftOutlined, MobileOutlined, StopOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { useCursorPages, useMutation, useQuery } from '../../api/hooks';
 import { DeactivateUserMutation, UserDetailQuery } from '../../api/operations';
 import { CursorPager, DataState, DateTime, Money, PageHeader, RoleTags, StatusTag, useFeedback, useTableLocale } from '../../components/common';
 import EntryTable from '../../components/EntryTable';
+import TopupForModal from '../../components/TopupForModal';
 import { compareMoney, formatMoney, subtractMoney } from '../../lib/money';
 import { useIdempotencyKey } from '../../lib/idempotency';
 import { PAGE_SIZE } from '../../config';
@@ -24,6 +25,7 @@ export default function EmployeeDetail() {
   const idem = useIdempotencyKey();
   const fb = useFeedback();
   const [confirming, setConfirming] = useState(false);
+  const [toppingUp, setToppingUp] = useState(false);
   const user = q.data?.user;
   const wallet = user?.wallet;
   const lotsLocale = useTableLocale();
@@ -59,6 +61,9 @@ export default function EmployeeDetail() {
                 <Link to={`/distribution/grant?employee=${encodeURIComponent(user.id)}`}>
                   <Button type="primary" icon={<GiftOutlined />}>{t('employees.grant')}</Button>
                 </Link>
+              )}
+              {can('topups.create_for') && wallet && user.status === 'ACTIVE' && (
+                <Button icon={<MobileOutlined />} onClick={() => setToppingUp(true)}>{t('employees.topupFor')}</Button>
               )}
               {can('users.deactivate') && user.status !== 'DEACTIVATED' && (
                 <Button danger icon={<StopOutlined />} onClick={() => setConfirming(true)}>
@@ -136,6 +141,7 @@ export default function EmployeeDetail() {
           </Row>
         )}
       </DataState>
+      <TopupForModal employee={toppingUp && user ? user : null} onClose={() => setToppingUp(false)} onDone={() => { setToppingUp(false); void q.refetch(); }} />
       <Modal
         open={confirming}
         title={t('employees.deactivateTitle', { name: user?.name ?? '' })}
