@@ -21,7 +21,7 @@ export default function ActivityChart({ data }: { data: DayPoint[] }) {
         <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} fontSize={12} />
         <YAxis fontSize={12} tickFormatter={(v: number) => `¥${v.toLocaleString()}`} width={72} />
         <Tooltip formatter={(v) => formatMoney(Number(v).toFixed(2))} />
-        <Legend />
+        <Legend itemSorter={null} />
         {(Object.keys(names) as Array<keyof typeof names>).map((k) => (
           <Bar key={k} dataKey={k} name={names[k]} stackId={k === 'granted' ? 'in' : 'out'} fill={COLORS[k]} maxBarSize={18} />
         ))}
