@@ -150,6 +150,42 @@ describe('creditloop web app', () => {
     await page.close();
   });
 
+  it('finance records a deposit and approves a purchase HR requested', { skip: SKIP }, async () => {
+    const fin = await newPage(browser, BASE);
+    await signIn(fin, BASE, LOGINS.finance);
+    await fin.goto(`${BASE}/finance/funding`);
+    await fin.locator('#amount').fill('25000');
+    await fin.locator('#reference').fill(`E2E-${Date.now()}`);
+    await fin.locator('button[type=submit]').click();
+    await fin.locator('.ant-modal .ant-btn-primary').click();
+    await fin.locator('.ant-message-success').waitFor({ timeout: 15000 });
+    await fin.close(); // pages share one browser context (cookies), so roles take turns
+
+    const hr = await newPage(browser, BASE);
+    await signIn(hr, BASE, LOGINS.hr);
+    await hr.goto(`${BASE}/purchasing/purchases`);
+    await hr.getByRole('button', { name: '新建采购申请' }).click();
+    await hr.locator('#faceValue').fill('20000');
+    await hr.locator('#price').fill('20001');
+    await hr.locator('.ant-modal .ant-btn-primary').click();
+    await hr.getByText('采购价应低于面值').waitFor(); // validated before sending
+    await hr.locator('#price').fill('19200');
+    const supplier = `E2E 供应商 ${Date.now()}`;
+    await hr.locator('#supplier').fill(supplier);
+    await hr.locator('.ant-modal .ant-btn-primary').click();
+    await hr.locator('.ant-message-success').waitFor({ timeout: 15000 });
+    await hr.close();
+
+    const approver = await newPage(browser, BASE);
+    await signIn(approver, BASE, LOGINS.finance);
+    await approver.goto(`${BASE}/purchasing/purchases`);
+    const row = approver.locator('.ant-table-row', { hasText: supplier });
+    await row.getByRole('button', { name: '批准' }).click({ timeout: 15000 });
+    await approver.locator('.ant-modal .ant-btn-primary').click();
+    await approver.locator('.ant-message-success').waitFor({ timeout: 15000 });
+    await approver.close();
+  });
+
   it("a wrong role cannot reach another role's page", { skip: SKIP }, async () => {
     const page = await newPage(browser, BASE);
     await signIn(page, BASE, LOGINS.employee);

@@ -36,7 +36,11 @@ export async function launch() {
   };
 }
 
-/** A fresh isolated page (own cookies) on the same browser. */
+/**
+ * A fresh page signed out (cookies and storage cleared). All pages share one persistent
+ * browser context, so only one role may be signed in at a time: close a page before the next
+ * role signs in.
+ */
 export async function newPage(browser, base, { width = 1440, height = 900, lang } = {}) {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width, height });

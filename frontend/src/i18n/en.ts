@@ -51,6 +51,7 @@ const en: Record<MessageKey, string> = {
 
   'validation.required': 'Required',
   'validation.amount': 'Enter an amount greater than 0 with at most two decimals',
+  'validation.amountZero': 'Enter an amount (0 allowed) with at most two decimals',
   'validation.phone': 'Enter an 11-digit mobile number starting with 1',
   'validation.rate': 'Enter a rate with at most four decimals, e.g. 0.9600',
   'validation.email': 'Enter a valid email address',

@@ -50,6 +50,7 @@ const zhCN = {
 
   'validation.required': '此项为必填',
   'validation.amount': '请输入大于 0 的金额，最多两位小数',
+  'validation.amountZero': '请输入金额（可为 0），最多两位小数',
   'validation.phone': '请输入以 1 开头的 11 位手机号',
   'validation.rate': '请输入比率，最多四位小数，例如 0.9600',
   'validation.email': '请输入有效的邮箱地址',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amountRules, isValidPhone, isValidRate, phoneRules } from './validation';
+import { amountOrZeroRules, amountRules, isValidPhone, isValidRate, phoneRules } from './validation';
 import { validateRows } from '../pages/distribution/BatchGrant';
 
 const t = (k: string) => k;
@@ -39,6 +39,8 @@ describe('amount rules', () => {
     expect(await check(amountRules(t), '0')).toBe('validation.amount');
     expect(await check(amountRules(t), '1.001')).toBe('validation.amount');
     expect(await check(amountRules(t), '50')).toBeNull();
+    expect(await check(amountOrZeroRules(t), '0.00')).toBeNull();
+    expect(await check(amountOrZeroRules(t), '-1')).toBe('validation.amountZero');
   });
 });
 

@@ -5,11 +5,13 @@ import { useSession } from '../../auth/session';
 import { useMutation, useQuery } from '../../api/hooks';
 import { PolicyQuery, UpdatePolicyMutation } from '../../api/operations';
 import { DataState, PageHeader, useFeedback } from '../../components/common';
-import { amountRules, isValidRate, rateRules } from '../../lib/validation';
+import { amountOrZeroRules, amountRules, isValidRate, rateRules } from '../../lib/validation';
 import { formatRate, normalizeAmount } from '../../lib/money';
 
 const MONEY_FIELDS = ['topupSingleMax', 'topupDailyLimit', 'topupMonthlyLimit', 'tenantDailyCap', 'purchaseApprovalThreshold', 'recycleReviewThreshold', 'cashoutReviewThreshold', 'lowPoolThreshold', 'recycleFee'] as const;
 const RATE_FIELDS = ['recycleRate', 'cashoutRate'] as const;
+/** May be 0: a zero threshold means "always", a zero fee means "no fee". */
+const ZERO_OK = new Set<string>(['purchaseApprovalThreshold', 'recycleReviewThreshold', 'cashoutReviewThreshold', 'lowPoolThreshold', 'recycleFee']);
 const INT_FIELDS = ['velocityMaxTopups', 'velocityWindowMinutes', 'settlementDelayDays'] as const;
 
 export default function Policy() {
@@ -44,7 +46,7 @@ export default function Policy() {
 
   const money = (k: (typeof MONEY_FIELDS)[number]) => (
     <Col xs={24} md={12} key={k}>
-      <Form.Item name={k} label={t(`policy.${k}` as MessageKey)} rules={amountRules(t)}>
+      <Form.Item name={k} label={t(`policy.${k}` as MessageKey)} rules={ZERO_OK.has(k) ? amountOrZeroRules(t) : amountRules(t)}>
         <Input prefix="¥" inputMode="decimal" />
       </Form.Item>
     </Col>
@@ -70,7 +72,7 @@ export default function Policy() {
       {!editable && <Alert type="info" showIcon message={t('policy.readOnly')} style={{ marginBottom: 16 }} />}
       <DataState loading={q.loading} error={q.error} onRetry={q.refetch}>
         <Card style={{ maxWidth: 900 }}>
-          <Form form={form} layout="vertical" onFinish={onFinish} disabled={!editable || update.loading}>
+          <Form form={form} layout="vertical" onFinish={onFinish} disabled={!editable || update.loading} scrollToFirstError>
             <Divider orientation="left" orientationMargin={0}>{t('policy.topupLimits')}</Divider>
             <Row gutter={16}>{(['topupSingleMax', 'topupDailyLimit', 'topupMonthlyLimit', 'tenantDailyCap'] as const).map(money)}</Row>
             <Divider orientation="left" orientationMargin={0}>{t('policy.velocity')}</Divider>
