@@ -186,6 +186,7 @@ export function createMockServer() {
       need(ctx, 'audit.read');
       let list = S.auditEvents;
       if (filter?.action) list = list.filter((e) => e.action.includes(filter.action));
+      if (filter?.actor) list = list.filter((e) => e.actor.includes(filter.actor));
       if (filter?.from) list = list.filter((e) => e.at >= filter.from);
       if (filter?.to) list = list.filter((e) => e.at <= filter.to);
       return conn(list, first, after);

@@ -490,6 +490,7 @@ const en: Record<MessageKey, string> = {
   'audit.hash': 'Chain hash',
   'audit.details': 'Details',
   'audit.actionFilter': 'Action, e.g. grants.create',
+  'audit.actorFilter': 'Actor, e.g. an email',
 
   'policy.title': 'Policy & limits',
   'policy.topupLimits': 'Top-up limits',

@@ -489,6 +489,7 @@ const zhCN = {
   'audit.hash': '链哈希',
   'audit.details': '详细信息',
   'audit.actionFilter': '按动作筛选，如 grants.create',
+  'audit.actorFilter': '按操作者筛选，如邮箱',
 
   'policy.title': '额度与策略',
   'policy.topupLimits': '充值限额',

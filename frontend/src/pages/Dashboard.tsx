@@ -4,7 +4,7 @@ import { Alert, Badge, Button, Card, Col, List, Row, Skeleton, Statistic, Toolti
 import { useI18n } from '../i18n';
 import { useSession } from '../auth/session';
 import { useQuery } from '../api/hooks';
-import { DisputesQuery, EntriesQuery, PolicyQuery, PurchaseOrdersQuery, ReviewQueueQuery, TenantBalancesQuery } from '../api/operations';
+import { CashoutsQuery, DisputesQuery, EntriesQuery, PolicyQuery, PurchaseOrdersQuery, RecyclesQuery, ReviewQueueQuery, TenantBalancesQuery } from '../api/operations';
 import { DataState, ErrorAlert, PageHeader } from '../components/common';
 import { compareMoney, formatMoney } from '../lib/money';
 import { buildDailySeries } from '../lib/series';
@@ -38,6 +38,9 @@ export default function Dashboard() {
   const entries = useQuery(EntriesQuery, { first: DASHBOARD_ENTRY_LIMIT, filter: { from } }, { skip: !can('entries.read') });
   const purchases = useQuery(PurchaseOrdersQuery, { status: 'PENDING_APPROVAL', first: 200 }, { skip: !can('purchases.read') && !can('purchases.approve') });
   const reviews = useQuery(ReviewQueueQuery, undefined, { skip: !can('reviews.decide') });
+  const recycleReviews = useQuery(RecyclesQuery, { status: 'REVIEW', first: 200 }, { skip: !can('reviews.decide') });
+  const cashoutReviews = useQuery(CashoutsQuery, { status: 'REVIEW', first: 200 }, { skip: !can('reviews.decide') });
+  const reviewCount = reviews.data ? reviews.data.reviewQueue.length + (recycleReviews.data?.recycles.length ?? 0) + (cashoutReviews.data?.cashouts.length ?? 0) : undefined;
   const disputes = useQuery(DisputesQuery, { status: 'OPEN' }, { skip: !can('disputes.read') });
 
   const series = useMemo(
@@ -54,7 +57,7 @@ export default function Dashboard() {
       ? { label: t('dashboard.pendingPurchases'), to: '/purchasing/purchases', state: { loading: purchases.loading, error: purchases.error, count: purchases.data?.purchaseOrders.length } }
       : null,
     can('reviews.decide')
-      ? { label: t('dashboard.pendingReviews'), to: '/finance/reviews', state: { loading: reviews.loading, error: reviews.error, count: reviews.data?.reviewQueue.length } }
+      ? { label: t('dashboard.pendingReviews'), to: '/finance/reviews', state: { loading: reviews.loading, error: reviews.error, count: reviewCount } }
       : null,
     can('disputes.read')
       ? { label: t('dashboard.openDisputes'), to: '/finance/disputes', state: { loading: disputes.loading, error: disputes.error, count: disputes.data?.disputes.length } }

@@ -23,8 +23,9 @@ export default function AuditLog() {
   const { t } = useI18n();
   const { can, timezone } = useSession();
   const [action, setAction] = useState('');
+  const [actor, setActor] = useState('');
   const [range, setRange] = useState<[Dayjs, Dayjs] | null>(null);
-  const filter = { action: action || null, from: range ? startOfDayUtc(range[0], timezone) : null, to: range ? endOfDayUtc(range[1], timezone) : null };
+  const filter = { action: action || null, actor: actor || null, from: range ? startOfDayUtc(range[0], timezone) : null, to: range ? endOfDayUtc(range[1], timezone) : null };
   const pages = useCursorPages(PAGE_SIZE, JSON.stringify(filter));
   const q = useQuery(AuditLogQuery, { first: pages.first, after: pages.after, filter });
   const conn = q.data?.auditLog;
@@ -40,6 +41,7 @@ export default function AuditLog() {
       <Card>
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
           <Input.Search allowClear placeholder={t('audit.actionFilter')} aria-label={t('audit.action')} onSearch={(v) => setAction(v.trim())} style={{ width: 280 }} />
+          <Input.Search allowClear placeholder={t('audit.actorFilter')} aria-label={t('audit.actor')} onSearch={(v) => setActor(v.trim())} style={{ width: 240 }} />
           <DatePicker.RangePicker value={range} onChange={(v) => setRange(v && v[0] && v[1] ? [v[0], v[1]] : null)} aria-label={t('common.dateRange')} />
         </Flex>
         <Table
