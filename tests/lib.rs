@@ -112,26 +112,43 @@ pub const PASSWORD: &str = "correct-horse-battery-staple";
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
-        match Self::try_spawn(backend).await {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with settings adjusted by `adjust` first.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        match Self::try_spawn(backend, adjust).await {
             Ok(app) => app,
             Err(e) => panic!("could not start a test server on {backend:?}: {e:#}"),
         }
     }
 
-    async fn try_spawn(backend: Backend) -> anyhow::Result<TestApp> {
+    async fn try_spawn(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<TestApp> {
         let db = TestDb::create(backend).await?;
         let settings = Settings {
             database_url: db.url.clone(),
             listen: "127.0.0.1:0".into(),
             db_pool_max: 8,
             log_level: std::env::var("CREDITLOOP_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            // Tests make thousands of requests a minute from one address; the rate-limit test
+            // sets its own limits.
+            rate_limit_per_ip_per_minute: 0,
+            rate_limit_per_key_per_minute: 0,
             ..Settings::default()
         };
+        let mut settings = settings;
+        adjust(&mut settings);
         creditloop_server::telemetry::init(&settings);
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let settings = settings;
         let options = BuildOptions {
             clock: clock.clone(),
-            password_cost: creditloop_app::auth::PasswordCost::Fast,
+            // Production mode insists on full-cost hashing; elsewhere tests save the time.
+            password_cost: if settings.mode == creditloop_server::Mode::Production {
+                creditloop_app::auth::PasswordCost::Owasp
+            } else {
+                creditloop_app::auth::PasswordCost::Fast
+            },
             migrate: true,
             workers: false,
         };
@@ -142,6 +159,11 @@ impl TestApp {
         tokio::spawn(application.run_until_stopped());
         let client = reqwest::Client::builder().build()?;
         Ok(TestApp { backend, address, app, clock, client, db, handle })
+    }
+
+    /// The database URL this app uses (for a second process on the same database).
+    pub fn database_url(&self) -> String {
+        self.db.url.clone()
     }
 
     /// Stops the server and drops the database.
@@ -342,4 +364,17 @@ macro_rules! both {
             }
         }
     };
+}
+
+/// The `creditloop` binary, built if it is missing (tests that run the real process).
+pub fn binary() -> std::path::PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target"));
+    let bin = target.join("debug").join("creditloop");
+    if !bin.exists() {
+        let status = std::process::Command::new(env!("CARGO")).args(["build", "-q", "-p", "creditloop-server"]).status();
+        assert!(status.is_ok_and(|s| s.success()), "could not build the creditloop binary");
+    }
+    bin
 }

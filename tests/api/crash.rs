@@ -12,7 +12,7 @@ use creditloop_domain::phone::PhoneNumber;
 use creditloop_domain::{Email, Fen, IdempotencyKey, ManualClock, Role, RoleSet, SystemClock};
 use creditloop_ledger::store::query_one;
 use creditloop_ledger::{Db, DbOptions};
-use creditloop_tests::{Backend, TestDb, PASSWORD};
+use creditloop_tests::{binary, Backend, TestDb, PASSWORD};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -20,18 +20,6 @@ use std::time::{Duration, Instant};
 
 const EMPLOYEES: usize = 30;
 const TOPUPS: usize = 150;
-
-fn binary() -> std::path::PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target")
-    });
-    let bin = target.join("debug").join("creditloop");
-    if !bin.exists() {
-        let status = Command::new(env!("CARGO")).args(["build", "-q", "-p", "creditloop-server"]).status();
-        assert!(status.is_ok_and(|s| s.success()), "could not build the creditloop binary");
-    }
-    bin
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18999)

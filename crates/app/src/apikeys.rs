@@ -52,7 +52,7 @@ impl App {
         let prefix: String = secret.chars().take(API_KEY_PREFIX.len() + 6).collect();
         let id = ApiKeyId::generate();
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let count = query_one(&*tx, "SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = $1", vec![principal.tenant.0.into()])
                 .await?
@@ -113,7 +113,7 @@ impl App {
         principal.require(Permission::ApiKeysManage)?;
         self.api_key(principal, id).await?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = exec(
             &*tx,
             "UPDATE api_keys SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL",

@@ -100,7 +100,10 @@ impl App {
         let email = Email::parse(email).map_err(|_| AppError::unauthenticated("wrong email or password"))?;
         let ip_key = format!("ip:{}", ip.unwrap_or("-"));
         let pair_key = format!("login:{}:{}", email.as_str(), ip.unwrap_or("-"));
-        self.check_throttle(&[&pair_key, &ip_key], now).await?;
+        if let Err(e) = self.check_throttle(&[&pair_key, &ip_key], now).await {
+            metrics::counter!("login_failures_total").increment(1);
+            return Err(e);
+        }
         let row = query_one(
             self.db.conn(),
             "SELECT id, tenant_id, name, status, password_hash FROM users WHERE email = $1",
@@ -113,6 +116,7 @@ impl App {
         let row = match row {
             Some(row) if password_ok && status.as_deref() == Some("ACTIVE") => row,
             _ => {
+                metrics::counter!("login_failures_total").increment(1);
                 self.record_failure(&[(&pair_key, self.config.login_failures_max), (&ip_key, self.config.login_failures_per_ip_max)], now)
                     .await?;
                 return Err(AppError::unauthenticated("wrong email or password"));

@@ -54,7 +54,7 @@ impl App {
         }
         let now = self.now();
         let id = Uuid::now_v7();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let open = query_one(
                 &*tx,
@@ -94,7 +94,7 @@ impl App {
         let dispute = self.dispute(principal, id).await?;
         let topup = self.topup(principal, dispute.topup_id).await?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "dispute": id, "refund": refund, "resolution": resolution });
         let result = crate::funds::idempotent(&tx, principal.tenant, key, "disputes.resolve", &request, now, async {
             let status = if refund { "REFUNDED" } else { "REJECTED" };

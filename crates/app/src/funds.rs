@@ -113,7 +113,7 @@ impl App {
         let reference = creditloop_domain::text::bounded("reference", reference, 1, 100)
             .map_err(|e| AppError::from(e).at("reference"))?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "amount": amount, "reference": reference });
         let result = idempotent(&tx, principal.tenant, key, "funding.create", &request, now, async {
             let meta = self.meta(principal, key, Some(reference.clone()));
@@ -131,7 +131,7 @@ impl App {
         let memo = clean_memo(line.memo.as_deref())?;
         self.check_grantees(principal, &[line.employee]).await?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({
             "employee": line.employee, "amount": line.amount, "expires_at": expires_at, "memo": memo,
         });
@@ -177,7 +177,7 @@ impl App {
         let employees: Vec<UserId> = items.iter().map(|i| i.employee).collect();
         self.check_grantees(principal, &employees).await?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({
             "memo": memo,
             "items": items.iter().map(|i| serde_json::json!([i.employee, i.amount, i.expires_at, i.memo])).collect::<Vec<_>>(),
@@ -231,7 +231,7 @@ impl App {
         principal.require(Permission::EntriesReverse)?;
         let reason = creditloop_domain::text::bounded("reason", reason, 1, MEMO_LEN_MAX).map_err(|e| AppError::from(e).at("reason"))?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "entry": id, "reason": reason });
         let result = idempotent(&tx, principal.tenant, key, "entries.reverse", &request, now, async {
             let meta = self.meta(principal, key, Some(reason.clone()));

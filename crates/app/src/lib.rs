@@ -60,6 +60,8 @@ pub struct AppConfig {
     pub topup_lease_seconds: i64,
     /// How often the worker runs schedules, the sweep and settlements.
     pub worker_housekeeping_ms: u64,
+    /// Mail and webhook delivery.
+    pub notify: notify::NotifyConfig,
 }
 
 impl Default for AppConfig {
@@ -76,6 +78,7 @@ impl Default for AppConfig {
             login_window_minutes: 15,
             topup_lease_seconds: 120,
             worker_housekeeping_ms: 30_000,
+            notify: notify::NotifyConfig::default(),
         }
     }
 }
@@ -114,6 +117,11 @@ impl App {
         self.clock.now().trunc_subsecs(6)
     }
 
+    /// A write transaction scoped to the principal's tenant (row-level security on PostgreSQL).
+    pub async fn tx(&self, principal: &Principal) -> AppResult<WriteTx> {
+        Ok(self.db.begin_write_for(principal.tenant.0).await?)
+    }
+
     /// Ends a mutation: on success appends the audit event and commits; on failure rolls
     /// back and records the refusal in the audit chain in its own transaction, so that the
     /// attempt is visible even though it changed nothing.
@@ -147,7 +155,7 @@ impl App {
         let outcome = err.code().as_str();
         let detail = serde_json::json!({ "message": err.public_message() }).to_string();
         let recorded = async {
-            let tx = self.db.begin_write().await?;
+            let tx = self.tx(principal).await?;
             audit::append(&*tx, principal, action, target, outcome, Some(&detail), self.now()).await?;
             tx.commit().await?;
             Ok::<(), AppError>(())

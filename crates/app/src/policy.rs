@@ -194,7 +194,7 @@ impl App {
         let next = load(self.db.conn(), principal.tenant).await?.apply(change);
         next.validate()?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let p = next.clone();
         let result = exec(
             &*tx,

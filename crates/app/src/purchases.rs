@@ -85,7 +85,7 @@ impl App {
         }
         let supplier = creditloop_domain::text::bounded("supplier", supplier, 1, 100).map_err(|e| AppError::from(e).at("supplier"))?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "face": face_value, "price": price, "supplier": supplier });
         let result = crate::funds::idempotent(&tx, principal.tenant, key, "purchases.request", &request, now, async {
             let id = Uuid::now_v7();
@@ -157,7 +157,7 @@ impl App {
             return Err(AppError::forbidden("you cannot decide your own purchase request"));
         }
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "order": id });
         let result = crate::funds::idempotent(&tx, principal.tenant, key, "purchases.approve", &request, now, async {
             if order.status != PurchaseStatus::PendingApproval {
@@ -180,7 +180,7 @@ impl App {
             return Err(AppError::forbidden("you cannot decide your own purchase request"));
         }
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let done = exec(
                 &*tx,

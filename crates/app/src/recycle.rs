@@ -316,7 +316,7 @@ impl App {
         }
         let now = self.now();
         let id = Uuid::now_v7();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let policy = policy::load(&*tx, principal.tenant).await?;
             let amounts = recycle_amounts(face_value, policy.recycle_rate, policy.recycle_fee)?;
@@ -355,7 +355,7 @@ impl App {
     pub async fn confirm_recycle(&self, principal: &Principal, quote_id: Uuid, key: &IdempotencyKey) -> AppResult<Recycle> {
         principal.require(Permission::RecyclesManage)?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "quote": quote_id });
         let result = idempotent(&tx, principal.tenant, key, "recycles.confirm", &request, now, async {
             let id = Uuid::now_v7();
@@ -435,7 +435,7 @@ impl App {
             return Err(AppError::forbidden("you cannot decide your own recycle"));
         }
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let quote = self.recycle_quote_in(&*tx, principal.tenant, recycle.quote_id).await?;
             let settle_after = now + Duration::days(i64::from(quote.settlement_delay_days));
@@ -486,7 +486,7 @@ impl App {
             RecycleEnd::Cancel => ("CANCELLED", "status IN ('REVIEW', 'HELD')", "recycles.cancel"),
         };
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let sql = format!(
                 "UPDATE recycles SET status = '{to}', decided_by = $1, decided_at = $2, reason = $3 \
@@ -566,7 +566,7 @@ impl App {
     async fn settle_recycle(&self, principal: &Principal, id: Uuid) -> AppResult<bool> {
         let now = self.now();
         let tenant = principal.tenant;
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let claimed = exec(
             &*tx,
             "UPDATE recycles SET status = 'SETTLED', settled_at = $1 \
@@ -748,7 +748,7 @@ impl App {
             return Err(AppError::validation("amount", "amount must be greater than zero"));
         }
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "amount": amount });
         let result = idempotent(&tx, principal.tenant, key, "cashouts.create", &request, now, async {
                 let policy = policy::load(&*tx, principal.tenant).await?;
@@ -830,7 +830,7 @@ impl App {
             Some(_) => (CashoutStatus::Rejected, "cashouts.reject"),
         };
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let done = exec(
                 &*tx,
@@ -866,7 +866,7 @@ impl App {
     pub async fn mark_cashout_paid(&self, principal: &Principal, id: Uuid, key: &IdempotencyKey) -> AppResult<Cashout> {
         principal.require(Permission::PayoutsManage)?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "cashout": id });
         let result = idempotent(&tx, principal.tenant, key, "payouts.mark_paid", &request, now, async {
             let cashout = self.cashout_in(&*tx, principal.tenant, id).await?;

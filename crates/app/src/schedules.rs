@@ -280,7 +280,7 @@ impl App {
             Target::Department(d) => ("DEPARTMENT", Some(d.trim().to_owned()), None),
             Target::List(ids) => ("LIST", None, Some(serde_json::to_string(ids)?)),
         };
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = exec(
             &*tx,
             "INSERT INTO allowance_schedules (id, tenant_id, name, amount, frequency, day_of_month, day_of_week, target, department, \
@@ -314,7 +314,7 @@ impl App {
     pub async fn set_schedule_paused(&self, principal: &Principal, id: Uuid, paused: bool) -> AppResult<Schedule> {
         principal.require(Permission::SchedulesManage)?;
         self.schedule(principal, id).await?;
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = exec(
             &*tx,
             "UPDATE allowance_schedules SET paused = $1 WHERE tenant_id = $2 AND id = $3",
@@ -389,7 +389,7 @@ impl App {
         let (period, period_end) = period_of(&shape, tz, at).ok_or_else(|| AppError::internal("schedule period"))?;
         let now = self.now();
         let system = Principal::system(schedule.tenant_id);
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(&system).await?;
         let outcome = self.pay_period(&tx, schedule, &period, period_end, now).await;
         match outcome {
             Ok(None) => {
@@ -512,7 +512,7 @@ impl App {
 
     async fn record_failed_run(&self, schedule: &Schedule, period: &str, err: &AppError, now: DateTime<Utc>) -> AppResult<()> {
         let message = err.public_message().to_owned();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(&Principal::system(schedule.tenant_id)).await?;
         let inserted = exec(
             &*tx,
             "INSERT INTO allowance_runs (id, tenant_id, schedule_id, period, status, count, total, error, started_at, finished_at) \

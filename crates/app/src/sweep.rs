@@ -46,7 +46,7 @@ impl App {
         let system = Principal::system(tenant);
         loop {
             let now = self.now();
-            let tx = self.db.begin_write().await?;
+            let tx = self.tx(&system).await?;
             // The pool first, in the global lock order, once for the whole batch.
             exec(&*tx, "UPDATE accounts SET posted = posted WHERE tenant_id = $1 AND kind = 'POOL'", vec![tenant.0.into()]).await?;
             let lots = query_all(

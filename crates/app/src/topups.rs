@@ -148,7 +148,7 @@ impl App {
             return Err(AppError::rate_limited("too many codes requested; try again within the hour"));
         }
         let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             exec(
                 &*tx,
@@ -185,7 +185,7 @@ impl App {
             AppError::validation("code", "topping up a number other than your own needs the one-time code sent to your email")
         })?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let row = query_one(
             &*tx,
             "SELECT id, code_hash, attempts FROM one_time_codes WHERE tenant_id = $1 AND user_id = $2 AND phone = $3 \
@@ -257,7 +257,7 @@ impl App {
         }
         let tenant_row = self.tenant(principal).await?;
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = crate::funds::idempotent(&tx, tenant, key, "topups.create", &request_json, now, async {
             let policy = policy::load(&*tx, tenant).await?;
             let review = self.check_risk(&*tx, &policy, &tenant_row.timezone, &request, now).await?;
@@ -411,7 +411,7 @@ impl App {
             return Err(AppError::forbidden("you cannot review your own top-up"));
         }
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let (status, sql) = if approve {
                 ("PENDING", "UPDATE topups SET status = 'PENDING', next_attempt_at = $1 WHERE tenant_id = $2 AND id = $3 AND status = 'REVIEW'")
@@ -443,18 +443,32 @@ impl App {
             return Ok(0);
         }
         let policy = RetryPolicy { attempts_max: 4, backoff_base_ms: 20, backoff_max_ms: 200 };
-        let results = futures::future::join_all(claimed.iter().map(|t| async move {
-            let order = match PhoneNumber::parse(&t.phone) {
-                Ok(phone) => CarrierOrder::new(t.entry_id.to_string(), phone, t.amount.get()),
-                Err(e) => return (t, DeliveryResult::Failed { reason: format!("bad stored number: {e}") }),
-            };
-            let first = if t.attempts <= 1 { Step::Submit } else { Step::QueryStatus };
-            (t, deliver_from(self.carrier.as_ref(), &order, &policy, first).await)
+        // Each future owns its top-up, so the whole pass is `Send` for any spawner.
+        let carrier = self.carrier.clone();
+        let results = futures::future::join_all(claimed.into_iter().map(|t| {
+            let carrier = carrier.clone();
+            async move {
+                let order = match PhoneNumber::parse(&t.phone) {
+                    Ok(phone) => CarrierOrder::new(t.entry_id.to_string(), phone, t.amount.get()),
+                    Err(e) => return (t, DeliveryResult::Failed { reason: format!("bad stored number: {e}") }),
+                };
+                let first = if t.attempts <= 1 { Step::Submit } else { Step::QueryStatus };
+                let started = std::time::Instant::now();
+                let result = deliver_from(carrier.as_ref(), &order, &policy, first).await;
+                let outcome = match &result {
+                    DeliveryResult::Delivered => "delivered",
+                    DeliveryResult::Failed { .. } => "failed",
+                    DeliveryResult::Undecided => "undecided",
+                };
+                metrics::counter!("carrier_calls_total", "outcome" => outcome).increment(1);
+                metrics::histogram!("carrier_call_duration_seconds").record(started.elapsed().as_secs_f64());
+                (t, result)
+            }
         }))
         .await;
         let mut finished = 0;
         for (topup, result) in results {
-            if self.settle_topup(topup, result).await? {
+            if self.settle_topup(&topup, result).await? {
                 finished += 1;
             }
         }
@@ -470,6 +484,7 @@ impl App {
                AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at LIMIT $3 {skip_locked}) \
              RETURNING *"
         );
+        // Claiming is platform work across tenants: no tenant scope.
         let tx = self.db.begin_write().await?;
         let rows = query_all(&*tx, &sql, vec![(now + Duration::seconds(self.config.topup_lease_seconds)).into(), now.into(), (CLAIM_BATCH as i64).into()]).await?;
         tx.commit().await?;
@@ -481,7 +496,7 @@ impl App {
     async fn settle_topup(&self, topup: &Topup, result: DeliveryResult) -> AppResult<bool> {
         let now = self.now();
         let system = Principal::system(topup.tenant_id);
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(&system).await?;
         let (sql, values, terminal): (&str, Vec<sea_orm::Value>, bool) = match &result {
             DeliveryResult::Delivered => (
                 "UPDATE topups SET status = 'SUCCEEDED', completed_at = $1, locked_until = NULL WHERE id = $2 AND status = 'PENDING'",

@@ -211,7 +211,7 @@ impl App {
         let token = new_secret("inv_");
         let now = self.now();
         let id = UserId::generate();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             let expires = now + Duration::days(self.config.invitation_days);
             let email = invitation.email.clone();
@@ -312,7 +312,7 @@ impl App {
             None => current.name.clone(),
         };
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             exec(
                 &*tx,
@@ -349,7 +349,7 @@ impl App {
             return Err(AppError::conflict("owners cannot remove their own owner role"));
         }
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let result = async {
             exec(
                 &*tx,
@@ -380,7 +380,7 @@ impl App {
             return Err(AppError::forbidden("only an owner may deactivate an owner"));
         }
         let now = self.now();
-        let tx = self.db.begin_write().await?;
+        let tx = self.tx(principal).await?;
         let request = serde_json::json!({ "user": id });
         let result = crate::funds::idempotent(&tx, principal.tenant, key, "users.deactivate", &request, now, async {
             exec(

@@ -11,6 +11,7 @@ mod connection;
 mod error;
 mod limits;
 mod mutation;
+mod notify;
 mod query;
 mod recycle;
 mod scalars;
@@ -25,11 +26,11 @@ use creditloop_app::{App, Principal};
 
 /// The query root, merged from one object per area so each area keeps its own file.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Query(query::CoreQuery, topups::TopupQuery, recycle::RecycleQuery);
+pub struct Query(query::CoreQuery, topups::TopupQuery, recycle::RecycleQuery, notify::NotifyQuery);
 
 /// The mutation root, merged the same way.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(mutation::CoreMutation, topups::TopupMutation, recycle::RecycleMutation);
+pub struct Mutation(mutation::CoreMutation, topups::TopupMutation, recycle::RecycleMutation, notify::NotifyMutation);
 
 pub type CreditloopSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -55,7 +56,11 @@ pub fn build_schema(app: App, limits: &Limits) -> CreditloopSchema {
         .limit_depth(limits.depth_max)
         .limit_complexity(limits.complexity_max)
         .limit_recursive_depth(limits.depth_max * 2)
-        .extension(QueryShapeGuard { aliases_max: limits.aliases_max, fields_max: limits.fields_max });
+        .extension(QueryShapeGuard {
+            aliases_max: limits.aliases_max,
+            fields_max: limits.fields_max,
+            introspection: limits.introspection,
+        });
     if !limits.introspection {
         builder = builder.disable_introspection();
     }

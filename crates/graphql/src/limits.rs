@@ -25,6 +25,8 @@ impl Default for Limits {
 pub struct QueryShapeGuard {
     pub aliases_max: usize,
     pub fields_max: usize,
+    /// When false, a query that asks for `__schema` or `__type` is refused outright.
+    pub introspection: bool,
 }
 
 impl ExtensionFactory for QueryShapeGuard {
@@ -33,7 +35,7 @@ impl ExtensionFactory for QueryShapeGuard {
     }
 }
 
-fn count(set: &SelectionSet, doc: &ExecutableDocument, aliases: &mut usize, fields: &mut usize, depth: usize) {
+fn count(set: &SelectionSet, doc: &ExecutableDocument, tally: &mut Tally, depth: usize) {
     // Fragment spreads are followed to a bounded depth so a cycle cannot loop forever (the
     // validator rejects cycles anyway).
     if depth > 32 {
@@ -42,20 +44,31 @@ fn count(set: &SelectionSet, doc: &ExecutableDocument, aliases: &mut usize, fiel
     for selection in &set.items {
         match &selection.node {
             Selection::Field(field) => {
-                *fields += 1;
+                tally.fields += 1;
                 if field.node.alias.is_some() {
-                    *aliases += 1;
+                    tally.aliases += 1;
                 }
-                count(&field.node.selection_set.node, doc, aliases, fields, depth + 1);
+                let name = field.node.name.node.as_str();
+                if name == "__schema" || name == "__type" {
+                    tally.introspection = true;
+                }
+                count(&field.node.selection_set.node, doc, tally, depth + 1);
             }
-            Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node, doc, aliases, fields, depth + 1),
+            Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node, doc, tally, depth + 1),
             Selection::FragmentSpread(spread) => {
                 if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
-                    count(&fragment.node.selection_set.node, doc, aliases, fields, depth + 1);
+                    count(&fragment.node.selection_set.node, doc, tally, depth + 1);
                 }
             }
         }
     }
+}
+
+#[derive(Default)]
+struct Tally {
+    aliases: usize,
+    fields: usize,
+    introspection: bool,
 }
 
 #[async_trait::async_trait]
@@ -68,14 +81,18 @@ impl Extension for QueryShapeGuard {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let (mut aliases, mut fields) = (0usize, 0usize);
+        let mut tally = Tally::default();
         for (_, operation) in doc.operations.iter() {
-            count(&operation.node.selection_set.node, &doc, &mut aliases, &mut fields, 0);
+            count(&operation.node.selection_set.node, &doc, &mut tally, 0);
         }
+        let (aliases, fields) = (tally.aliases, tally.fields);
         let refuse = |message: String| {
             let err = async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "VALIDATION"));
             Err(err.into_server_error(async_graphql::Pos::default()))
         };
+        if tally.introspection && !self.introspection {
+            return refuse("introspection is disabled on this server".to_owned());
+        }
         if aliases > self.aliases_max {
             return refuse(format!("the query uses {aliases} aliases; at most {} are allowed", self.aliases_max));
         }

@@ -115,6 +115,7 @@ pub async fn record<C: ConnectionTrait>(
             None
         }
     };
+    metrics::counter!("ledger_entries_total", "template" => plan.code.as_str()).increment(1);
     Ok(Recorded { entry_id, code: plan.code, status, amount, lot_id, created_at: now })
 }
 
@@ -205,6 +206,7 @@ pub async fn reverse<C: ConnectionTrait>(
     }
     insert_postings(c, tenant, &[(id, &legs)], now).await?;
     lots::reverse_effects(c, tenant, original, id).await?;
+    metrics::counter!("ledger_entries_total", "template" => TemplateCode::Reversal.as_str()).increment(1);
     Ok(Recorded { entry_id: id, code: TemplateCode::Reversal, status: EntryStatus::Posted, amount, lot_id: None, created_at: now })
 }
 
@@ -289,6 +291,7 @@ pub async fn grant_batch<C: ConnectionTrait>(
             .collect();
         lots::create(c, tenant, &new_lots, now).await?;
     }
+    metrics::counter!("ledger_entries_total", "template" => TemplateCode::Grant.as_str()).increment(items.len() as u64);
     Ok(BatchGrant { batch_id, count: items.len(), total, entry_ids })
 }
 

@@ -68,6 +68,23 @@ impl Db {
         Ok(WriteTx { tx, _guard: guard })
     }
 
+    /// Starts a write transaction scoped to one tenant: on PostgreSQL it sets
+    /// `creditloop.tenant` for this transaction only, which the row-level security policies
+    /// use to hide every other tenant's rows. The setting dies with the transaction, so it
+    /// cannot leak to the next user of the pooled connection.
+    pub async fn begin_write_for(&self, tenant: uuid::Uuid) -> Result<WriteTx, DbErr> {
+        let tx = self.begin_write().await?;
+        if self.backend() == DbBackend::Postgres {
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('creditloop.tenant', $1, true)",
+                vec![Value::from(tenant.to_string())],
+            ))
+            .await?;
+        }
+        Ok(tx)
+    }
+
     pub async fn close(self) -> Result<(), DbErr> {
         self.conn.close().await
     }

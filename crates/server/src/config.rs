@@ -65,6 +65,26 @@ pub struct Settings {
     pub topup_lease_secs: i64,
     /// How often the worker runs schedules, the expiry sweep and recycle settlement.
     pub worker_housekeeping_ms: u64,
+    /// The SMTP server: `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://...`
+    /// or plain `smtp://host:25`. A secret: it may carry the password. Unset: mail is written
+    /// to `mail_dir` as `.eml` files.
+    pub smtp_url: Option<String>,
+    /// The `From` of every mail.
+    pub mail_from: String,
+    /// Where mail goes when no `smtp_url` is set.
+    pub mail_dir: PathBuf,
+    /// The web app's address, for links in mail (invitations).
+    pub public_url: String,
+    /// "Expiring soon" mail goes out this many days before a lot expires.
+    pub expiry_notice_days: i64,
+    /// How long one webhook call may take.
+    pub webhook_timeout_ms: u64,
+    /// Requests per minute from one client address to the API (0: no limit).
+    pub rate_limit_per_ip_per_minute: u32,
+    /// Requests per minute with one API key (0: no limit).
+    pub rate_limit_per_key_per_minute: u32,
+    /// Origins allowed to call the API from a browser, comma-separated; empty turns CORS off.
+    pub cors_origins: String,
 }
 
 impl Default for Settings {
@@ -95,6 +115,15 @@ impl Default for Settings {
             carrier_timeout_ms: 5_000,
             topup_lease_secs: 120,
             worker_housekeeping_ms: 30_000,
+            smtp_url: None,
+            mail_from: "creditloop <noreply@creditloop.localhost>".into(),
+            mail_dir: PathBuf::from("./data/mail"),
+            public_url: "http://127.0.0.1:8080".into(),
+            expiry_notice_days: 7,
+            webhook_timeout_ms: 10_000,
+            rate_limit_per_ip_per_minute: 1_200,
+            rate_limit_per_key_per_minute: 6_000,
+            cors_origins: String::new(),
         }
     }
 }

@@ -40,12 +40,21 @@ pub fn run(listener: TcpListener, app: App, settings: &Settings) -> anyhow::Resu
         batch_max: settings.graphql_batch_max,
         body_max: settings.body_bytes_max,
     });
+    let guard = web::Data::new(crate::guard::Guard {
+        limiter: crate::guard::RateLimiter::new(settings.rate_limit_per_ip_per_minute, settings.rate_limit_per_key_per_minute, state.app.clock.clone()),
+        cors: crate::guard::Cors::new(&settings.cors_origins),
+        production: settings.mode == Mode::Production,
+    });
+    crate::telemetry_metrics::handle();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(state.clone())
+            .app_data(guard.clone())
+            .wrap(actix_web::middleware::from_fn(crate::guard::protect))
             .wrap(actix_web::middleware::from_fn(request_log))
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(metrics_page))
             .route("/graphql", web::post().to(graphql_post))
             .route("/graphql", web::get().to(graphql_get))
             .configure(crate::rest::configure)
@@ -71,6 +80,11 @@ async fn request_log(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
     }
+    // The route pattern, not the raw path, keeps the label set small.
+    let route = res.request().match_pattern().unwrap_or_else(|| "static".to_owned());
+    let status = res.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("http_request_duration_seconds", "route" => route).record(started.elapsed().as_secs_f64());
     tracing::info!(
         request_id,
         method,
@@ -87,6 +101,11 @@ struct RequestId(String);
 
 pub(crate) fn request_id(req: &HttpRequest) -> Option<String> {
     req.extensions().get::<RequestId>().map(|r| r.0.clone())
+}
+
+async fn metrics_page(state: web::Data<State>) -> HttpResponse {
+    let body = crate::telemetry_metrics::render(&state.app).await;
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
 }
 
 async fn healthz() -> HttpResponse {
@@ -221,9 +240,35 @@ async fn execute(state: &State, req: &HttpRequest, batch: BatchRequest) -> HttpR
             return error_response(status, err.code(), err.public_message(), rid);
         }
     };
+    let operation = operation_label(&batch);
+    let started = Instant::now();
     let batch = batch.data(ctx);
     let response = state.schema.execute_batch(batch).await;
+    let outcome = match &response {
+        BatchResponse::Single(r) if r.errors.is_empty() => "ok",
+        BatchResponse::Batch(rs) if rs.iter().all(|r| r.errors.is_empty()) => "ok",
+        _ => "error",
+    };
+    metrics::counter!("graphql_operations_total", "operation" => operation.clone(), "outcome" => outcome).increment(1);
+    metrics::histogram!("graphql_operation_duration_seconds", "operation" => operation).record(started.elapsed().as_secs_f64());
     respond(response, rid)
+}
+
+/// The metric label of a request: its first root field (bounded by the schema, unlike
+/// client-chosen operation names), or "batch" / "invalid".
+fn operation_label(batch: &BatchRequest) -> String {
+    let BatchRequest::Single(request) = batch else { return "batch".to_owned() };
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return "invalid".to_owned() };
+    doc.operations
+        .iter()
+        .next()
+        .and_then(|(_, op)| {
+            op.node.selection_set.node.items.iter().find_map(|s| match &s.node {
+                async_graphql::parser::types::Selection::Field(f) => Some(f.node.name.node.to_string()),
+                _ => None,
+            })
+        })
+        .unwrap_or_else(|| "invalid".to_owned())
 }
 
 /// Serialises the GraphQL answer. Errors raised before any resolver ran (parse, validation,

@@ -5,9 +5,11 @@
 //! build the application through [`Application::build`].
 
 pub mod config;
+mod guard;
 mod http;
 mod rest;
 pub mod telemetry;
+mod telemetry_metrics;
 
 pub use config::{Mode, Settings};
 
@@ -68,8 +70,25 @@ pub fn app_config(settings: &Settings, password_cost: creditloop_app::auth::Pass
         password_hashing: password_cost,
         topup_lease_seconds: settings.topup_lease_secs.max(1),
         worker_housekeeping_ms: settings.worker_housekeeping_ms,
+        notify: notify_config(settings)?,
         ..AppConfig::default()
     })
+}
+
+/// Mail and webhook settings, checked so that a typo fails the start rather than every mail.
+fn notify_config(settings: &Settings) -> anyhow::Result<creditloop_app::notify::NotifyConfig> {
+    let config = creditloop_app::notify::NotifyConfig {
+        smtp_url: settings.smtp_url.clone().filter(|u| !u.is_empty()).map(creditloop_app::notify::SmtpUrl::new),
+        mail_from: settings.mail_from.clone(),
+        mail_dir: settings.mail_dir.clone(),
+        public_url: settings.public_url.clone(),
+        expiry_notice_days: settings.expiry_notice_days,
+        webhook_timeout_ms: settings.webhook_timeout_ms,
+        webhook_https_only: settings.mode == Mode::Production,
+        ..Default::default()
+    };
+    config.check().map_err(|e| anyhow::anyhow!(e))?;
+    Ok(config)
 }
 
 /// Options a test harness may change; `main` uses the defaults.
