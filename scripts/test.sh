@@ -31,6 +31,8 @@ step() {
 ensure_postgres
 
 rust_tests() {
+  # Tests that run the real server process need the binary first.
+  cargo build --quiet -p creditloop-server || return 1
   cargo test --workspace --quiet 2>&1 | tee "$work/cargo.log" | grep -Ev '^\s*$' | grep -E 'test result|FAILED|panicked|error' || true
   ! grep -qE 'FAILED|error(\[|:)' "$work/cargo.log" && grep -q 'test result: ok' "$work/cargo.log"
 }
@@ -41,15 +43,19 @@ if [ -f frontend/package.json ]; then
   step "web app unit tests" web_unit
 
   browser_tests() {
-    frontend_build
-    bash frontend/scripts/ensure-chromium.sh
-    cargo build --quiet -p creditloop-server
+    frontend_build || return 1
+    bash frontend/scripts/ensure-chromium.sh || return 1
+    cargo build --quiet -p creditloop-server || return 1
     local port=18765
     CREDITLOOP_DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" CREDITLOOP_DATA_DIR="$work" \
       CREDITLOOP_LISTEN="127.0.0.1:$port" CREDITLOOP_LOG_LEVEL=warn \
       target/debug/creditloop serve --demo >"$work/server.log" 2>&1 &
     server_pid=$!
-    wait_for "http://127.0.0.1:$port/readyz" 120
+    if ! wait_for "http://127.0.0.1:$port/readyz" 120; then
+      echo "the server did not start; its log:" >&2
+      cat "$work/server.log" >&2
+      return 1
+    fi
     local status=0
     (cd frontend && CREDITLOOP_URL="http://127.0.0.1:$port" npm run --silent e2e) || status=$?
     kill "$server_pid" 2>/dev/null || true
