@@ -26,6 +26,21 @@ pub enum Message {
     TopupResult { topup_id: Uuid, user_id: UserId, status: String },
     /// A dispute was opened or resolved.
     DisputeUpdate { dispute_id: Uuid, user_id: UserId, status: String },
+    /// Credit arrived in an employee's wallet (a grant, a batch line or an allowance).
+    /// `amount` is a money string ("100.00").
+    CreditReceived { user_id: UserId, entry_id: Uuid, amount: String, expires_at: DateTime<Utc> },
+    /// A lot of an employee's wallet expires within the tenant's notice period (once per lot).
+    ExpiringSoon { user_id: UserId, lot_id: Uuid, amount: String, expires_at: DateTime<Utc> },
+    /// A recycle settled: the net arrived in the funding account (to finance).
+    RecycleSettled { recycle_id: Uuid, net: String, voucher_no: Option<String> },
+    /// Finance marked an employee's cash-out paid.
+    CashoutPaid { cashout_id: Uuid, user_id: UserId, amount: String },
+    /// The pool fell below the tenant's threshold (to finance).
+    LowPoolBalance { balance: String, threshold: String },
+    /// An export a user asked for can be downloaded.
+    ExportReady { export_id: Uuid, user_id: UserId, name: String },
+    /// Something changed on the user's account (password, sign-in, API key): always sent.
+    SecurityAlert { user_id: UserId, event: String, detail: String },
 }
 
 impl Message {
@@ -37,6 +52,13 @@ impl Message {
             Message::ReviewNeeded { .. } => "email.review_needed",
             Message::TopupResult { .. } => "email.topup_result",
             Message::DisputeUpdate { .. } => "email.dispute_update",
+            Message::CreditReceived { .. } => "email.credit_received",
+            Message::ExpiringSoon { .. } => "email.expiring_soon",
+            Message::RecycleSettled { .. } => "email.recycle_settled",
+            Message::CashoutPaid { .. } => "email.cashout_paid",
+            Message::LowPoolBalance { .. } => "email.low_pool_balance",
+            Message::ExportReady { .. } => "email.export_ready",
+            Message::SecurityAlert { .. } => "email.security_alert",
         }
     }
 }
