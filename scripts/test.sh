@@ -33,7 +33,7 @@ ensure_postgres
 rust_tests() {
   # Tests that run the real server process need the binary first.
   cargo build --quiet -p creditloop-server || return 1
-  cargo test --workspace --quiet 2>&1 | tee "$work/cargo.log" | grep -Ev '^\s*$' | grep -E 'test result|FAILED|panicked|error' || true
+  cargo test --workspace --quiet --no-fail-fast 2>&1 | tee "$work/cargo.log" | grep -Ev '^\s*$' | grep -E 'test result|FAILED|panicked|error' || true
   ! grep -qE 'FAILED|error(\[|:)' "$work/cargo.log" && grep -q 'test result: ok' "$work/cargo.log"
 }
 step "Rust unit and API tests (SQLite and PostgreSQL)" rust_tests

@@ -270,8 +270,8 @@ mod tests {
     fn applies_rates_half_up_and_keeps_the_remainder() {
         let rate = Rate::parse("0.9650").unwrap_or(Rate::ONE);
         assert_eq!(rate.bps(), 9650);
-        // 0.01 * 0.965 = 0.00965 -> 0.01, remainder -0.00035 fen*10000 = -3500
-        assert_eq!(Fen(1).apply_rate(rate), (Fen(1), -3500));
+        // 1 fen * 0.965 = 0.965 fen -> 1 fen; the rounding added 0.035 fen = 350/10000.
+        assert_eq!(Fen(1).apply_rate(rate), (Fen(1), -350));
         // 10.00 * 0.965 = 9.65 exactly
         assert_eq!(Fen(1000).apply_rate(rate), (Fen(965), 0));
         // 0.03 * 0.5 = 0.015 -> 0.02 (half-up)
