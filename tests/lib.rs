@@ -134,6 +134,8 @@ impl TestApp {
             // sets its own limits.
             rate_limit_per_ip_per_minute: 0,
             rate_limit_per_key_per_minute: 0,
+            // Mail written by worker passes goes beside the test's database, not into the tree.
+            mail_dir: std::env::temp_dir().join(format!("creditloop-test-mail-{}", uuid::Uuid::new_v4().simple())),
             ..Settings::default()
         };
         let mut settings = settings;

@@ -91,6 +91,38 @@ fn clean_memo(memo: Option<&str>) -> AppResult<Option<String>> {
         .transpose()
 }
 
+/// After grants in the caller's transaction: tells every grantee, and tells finance when the
+/// pool has just fallen below the tenant's low-balance threshold (once, on the crossing, not
+/// on every grant below it).
+pub(crate) async fn notify_grants<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    tenant: TenantId,
+    grants: &[(UserId, EntryId, Fen, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let messages: Vec<crate::outbox::Message> = grants
+        .iter()
+        .map(|(user, entry, amount, expires_at)| crate::outbox::Message::CreditReceived {
+            user_id: *user,
+            entry_id: entry.0,
+            amount: amount.to_string(),
+            expires_at: *expires_at,
+        })
+        .collect();
+    crate::outbox::enqueue_many(c, tenant, &messages, now).await?;
+    let total: i64 = grants.iter().map(|g| g.2.get()).sum();
+    let policy = crate::policy::load(c, tenant).await?;
+    if let Some(pool) = account::get_by_ref(c, tenant, AccountRef::Pool).await? {
+        let after = pool.available();
+        let threshold = policy.low_pool_threshold;
+        if after < threshold && after.get() + total >= threshold.get() {
+            let message = crate::outbox::Message::LowPoolBalance { balance: after.to_string(), threshold: threshold.to_string() };
+            crate::outbox::enqueue(c, tenant, message, now).await?;
+        }
+    }
+    Ok(())
+}
+
 impl App {
     fn check_expiry(&self, expires_at: DateTime<Utc>, field: &str) -> AppResult<()> {
         let now = self.now();
@@ -139,6 +171,7 @@ impl App {
             let template = Template::Grant { employee: line.employee, amount: line.amount, expires_at };
             let recorded = engine::record(&*tx, principal.tenant, now, &template, &self.meta(principal, key, memo.clone())).await?;
             let lot_id = recorded.lot_id.ok_or_else(|| AppError::internal("grant created no lot"))?;
+            notify_grants(&*tx, principal.tenant, &[(line.employee, recorded.entry_id, line.amount, expires_at)], now).await?;
             Ok(GrantOutcome { entry_id: recorded.entry_id, lot_id })
         })
         .await;
@@ -184,6 +217,8 @@ impl App {
         });
         let result = idempotent(&tx, principal.tenant, key, "grants.batch", &request, now, async {
             let batch = engine::grant_batch(&*tx, principal.tenant, now, &items, &self.meta(principal, key, memo.clone())).await?;
+            let notes: Vec<_> = items.iter().zip(&batch.entry_ids).map(|(i, e)| (i.employee, *e, i.amount, i.expires_at)).collect();
+            notify_grants(&*tx, principal.tenant, &notes, now).await?;
             Ok(BatchOutcome { batch_id: batch.batch_id, count: batch.count, total: batch.total })
         })
         .await;

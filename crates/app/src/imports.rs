@@ -1195,7 +1195,10 @@ impl App {
             memo: Some("CSV distribution".into()),
             metadata: None,
         };
-        Ok(engine::grant_batch(&**tx, principal.tenant, now, &items, &meta).await?)
+        let batch = engine::grant_batch(&**tx, principal.tenant, now, &items, &meta).await?;
+        let notes: Vec<_> = items.iter().zip(&batch.entry_ids).map(|(i, e)| (i.employee, *e, i.amount, i.expires_at)).collect();
+        crate::funds::notify_grants(&**tx, principal.tenant, &notes, now).await?;
+        Ok(batch)
     }
 
     /// Allowances: a schedule is created by [`App::create_schedule`], which runs its own

@@ -6,8 +6,9 @@
 //! and finish through [`App::finish`], which appends to the tenant's audit chain and commits,
 //! or rolls back and records the failure.
 //!
-//! Invariants of this crate: it never imports actix, async-graphql or lettre, and it never
-//! builds ledger postings itself (it names templates).
+//! Invariants of this crate: it never imports actix or async-graphql (only `notify` uses
+//! lettre, to deliver the outbox), and it never builds ledger postings itself (it names
+//! templates).
 
 pub mod apikeys;
 pub mod audit;

@@ -75,6 +75,32 @@ pub async fn enqueue<C: ConnectionTrait>(c: &C, tenant: TenantId, message: Messa
     Ok(id)
 }
 
+/// Enqueues many messages with multi-row inserts (a batch grant notifies every grantee).
+pub async fn enqueue_many<C: ConnectionTrait>(c: &C, tenant: TenantId, messages: &[Message], now: DateTime<Utc>) -> AppResult<()> {
+    const COLUMNS: usize = 5;
+    for chunk in messages.chunks(500) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * COLUMNS);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for message in chunk {
+            let n = values.len();
+            rows.push(format!("(${}, ${}, ${}, ${}, 'PENDING', 0, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 5));
+            values.extend([
+                sea_orm::Value::from(Uuid::now_v7()),
+                tenant.0.into(),
+                message.kind().into(),
+                serde_json::to_string(message)?.into(),
+                now.into(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO outbox (id, tenant_id, kind, payload, status, attempts, next_attempt_at, created_at) VALUES {}",
+            rows.join(", ")
+        );
+        exec(c, &sql, values).await?;
+    }
+    Ok(())
+}
+
 /// The messages of a tenant, newest first (for tests and operators).
 pub async fn recent<C: ConnectionTrait>(c: &C, tenant: TenantId, limit: u64) -> AppResult<Vec<Message>> {
     let rows = query_all(

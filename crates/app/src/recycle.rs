@@ -611,6 +611,8 @@ impl App {
                 vec![number.clone().into(), tenant.0.into(), id.into()],
             )
             .await?;
+            let settled = crate::outbox::Message::RecycleSettled { recycle_id: id, net: recycle.net.to_string(), voucher_no: Some(number.clone()) };
+            crate::outbox::enqueue(&*tx, tenant, settled, now).await?;
             Ok(number)
         }
         .await;
@@ -895,6 +897,8 @@ impl App {
                 vec![recorded.entry_id.0.into(), principal.tenant.0.into(), id.into()],
             )
             .await?;
+            let paid = crate::outbox::Message::CashoutPaid { cashout_id: id, user_id: cashout.employee, amount: cashout.cash.to_string() };
+            crate::outbox::enqueue(&*tx, principal.tenant, paid, now).await?;
             Ok(id)
         })
         .await;

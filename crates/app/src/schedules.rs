@@ -472,6 +472,8 @@ impl App {
             metadata: None,
         };
         let batch = engine::grant_batch(&**tx, schedule.tenant_id, now, &items, &meta).await?;
+        let notes: Vec<_> = items.iter().zip(&batch.entry_ids).map(|(i, e)| (i.employee, *e, i.amount, i.expires_at)).collect();
+        crate::funds::notify_grants(&**tx, schedule.tenant_id, &notes, now).await?;
         exec(
             &**tx,
             "UPDATE allowance_runs SET status = 'DONE', count = $1, total = $2, batch_id = $3, finished_at = $4 WHERE id = $5",
