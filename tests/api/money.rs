@@ -179,3 +179,21 @@ both!(expired_credit_cannot_be_spent_before_the_sweep, |app| {
     assert_eq!(wallet["myWallet"], json!({ "balance": "50.00", "available": "0.00", "held": "20.00" }));
     app.assert_verified().await;
 });
+
+both!(grantees_are_told_and_finance_hears_once_when_the_pool_runs_low, |app| {
+    use creditloop_app::outbox::Message;
+    let t = app.tenant(2).await;
+    app.stock(&t, "5000.00", "2000.00").await;
+    let kinds = || async {
+        creditloop_app::outbox::recent(app.app.db.conn(), t.id, 500).await.unwrap_or_default()
+    };
+    // 2000.00 - 1500.00 = 500.00 crosses the default low-pool threshold of 1000.00.
+    app.ok(&t.hr.token, GRANT, json!({ "i": { "employeeId": t.employees[0].user_id, "amount": "1500.00", "expiresAt": app.in_days(30), "idempotencyKey": "big" } })).await;
+    let items: Vec<_> = t.employees.iter().map(|e| json!({ "employeeId": e.user_id, "amount": "10.00" })).collect();
+    app.ok(&t.hr.token, BATCH, json!({ "i": { "items": items, "expiresAt": app.in_days(30), "idempotencyKey": "b" } })).await;
+    let messages = kinds().await;
+    let received = messages.iter().filter(|m| matches!(m, Message::CreditReceived { .. })).count();
+    let low = messages.iter().filter(|m| matches!(m, Message::LowPoolBalance { .. })).count();
+    assert_eq!((received, low), (3, 1), "{messages:#?}");
+    assert!(messages.iter().any(|m| matches!(m, Message::LowPoolBalance { balance, threshold } if balance == "500.00" && threshold == "1000.00")));
+});
