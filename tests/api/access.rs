@@ -116,6 +116,11 @@ enum Target {
     CashoutToApprove,
     CashoutToReject,
     CashoutToPay,
+    /// A switched-off webhook endpoint whose receiver answers 200, and a second one to delete.
+    WebhookEndpoint,
+    WebhookEndpointToDelete,
+    /// A delivered test event to `WebhookEndpoint`, to replay.
+    WebhookDelivery,
 }
 
 /// How to fill one variable of a request.
@@ -200,6 +205,13 @@ const MATRIX: &[Row] = &[
     row("voucher", All(&["recycles.read"]), "query($n: String!) { voucher(number: $n) { number } }", &[("n", Id(VoucherNumber))]),
     row("cashouts", All(&["payouts.read"]), "{ cashouts(first: 5) { id } }", &[]),
     row("myCashouts", UserWith("cashouts.own"), "{ myCashouts(first: 5) { id } }", &[]),
+    // Queries: webhooks and notification settings. The event list is static and its resolver
+    // reads no principal: it answers without a token, like `login`.
+    row("webhookEndpoints", All(&["webhooks.manage"]), "{ webhookEndpoints { id } }", &[]),
+    row("webhookEvents", Public, "{ webhookEvents }", &[]),
+    row("webhookDeliveries", All(&["webhooks.manage"]), "{ webhookDeliveries(first: 5) { totalCount } }", &[]),
+    // One's own mail choices: a key is no one (`require_user`).
+    row("myNotificationSettings", UserWith("notifications.own"), "{ myNotificationSettings { kind enabled } }", &[]),
     // Mutations: signing in and out.
     row(
         "login",
@@ -422,6 +434,47 @@ const MATRIX: &[Row] = &[
         All(&["payouts.manage"]),
         "mutation($id: ID!, $k: String!) { markCashoutPaid(id: $id, idempotencyKey: $k) { id } }",
         &[("id", Id(CashoutToPay)), ("k", Key)],
+    ),
+    // Mutations: webhooks and notification settings. New endpoints are switched off and point
+    // at a closed port: nothing is ever sent to them.
+    row(
+        "createWebhookEndpoint",
+        All(&["webhooks.manage"]),
+        "mutation { createWebhookEndpoint(input: { url: \"http://127.0.0.1:9/hook\", active: false }) { endpoint { id } } }",
+        &[],
+    ),
+    row(
+        "updateWebhookEndpoint",
+        All(&["webhooks.manage"]),
+        "mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: \"matrix\" }) { id } }",
+        &[("id", Id(WebhookEndpoint))],
+    ),
+    // The first allowed caller deletes it; later ones get NOT_FOUND.
+    row(
+        "deleteWebhookEndpoint",
+        All(&["webhooks.manage"]),
+        "mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }",
+        &[("id", Id(WebhookEndpointToDelete))],
+    ),
+    // Both send at once (not through the worker), to the fixture's receiver.
+    row(
+        "replayWebhookDelivery",
+        All(&["webhooks.manage"]),
+        "mutation($id: ID!) { replayWebhookDelivery(id: $id) { id status } }",
+        &[("id", Id(WebhookDelivery))],
+    ),
+    row(
+        "sendTestWebhook",
+        All(&["webhooks.manage"]),
+        "mutation($e: ID!) { sendTestWebhook(endpointId: $e) { id status } }",
+        &[("e", Id(WebhookEndpoint))],
+    ),
+    // Switching an optional kind on, as it is by default: nothing changes.
+    row(
+        "updateMyNotificationSettings",
+        UserWith("notifications.own"),
+        "mutation { updateMyNotificationSettings(settings: [{ kind: \"credit_received\", enabled: true }]) { kind enabled } }",
+        &[],
     ),
 ];
 
@@ -665,6 +718,37 @@ async fn pool_account(app: &TestApp, t: &TestTenant) -> String {
     s(&app.ok(&t.owner.token, POOL_ID, json!({})).await["accounts"]["edges"][0]["node"]["id"])
 }
 
+/// An HTTP receiver on a free port that answers every `POST /hook` with 200; returns its URL.
+/// It lives as long as the test's runtime.
+fn webhook_receiver() -> String {
+    use actix_web::{web, App as ActixApp, HttpResponse, HttpServer};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"));
+    let server = HttpServer::new(|| ActixApp::new().route("/hook", web::post().to(|| async { HttpResponse::Ok().body("ok") })))
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .unwrap_or_else(|e| panic!("listen: {e}"))
+        .run();
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}/hook")
+}
+
+/// A switched-off webhook endpoint created by the owner (so no outbox event fans out to it;
+/// tests and replays still reach it): its id.
+async fn create_webhook_endpoint(app: &TestApp, t: &TestTenant, url: &str) -> String {
+    let q = "mutation($u: String!) { createWebhookEndpoint(input: { url: $u, active: false }) { endpoint { id } } }";
+    s(&app.ok(&t.owner.token, q, json!({ "u": url })).await["createWebhookEndpoint"]["endpoint"]["id"])
+}
+
+/// A test event sent to the endpoint, which its receiver must have accepted: the delivery's id.
+async fn send_test_webhook(app: &TestApp, t: &TestTenant, endpoint: &str) -> String {
+    let q = "mutation($e: ID!) { sendTestWebhook(endpointId: $e) { id status } }";
+    let data = app.ok(&t.owner.token, q, json!({ "e": endpoint })).await;
+    assert_eq!(data["sendTestWebhook"]["status"], "DELIVERED", "the fixture's receiver should accept the test event");
+    s(&data["sendTestWebhook"]["id"])
+}
+
 // ---------------------------------------------------------------------------------------
 // The matrix.
 // ---------------------------------------------------------------------------------------
@@ -704,6 +788,9 @@ struct Fixture {
     cashout_to_approve: String,
     cashout_to_reject: String,
     cashout_to_pay: String,
+    webhook_endpoint: String,
+    webhook_endpoint_to_delete: String,
+    webhook_delivery: String,
 }
 
 impl Fixture {
@@ -749,7 +836,13 @@ impl Fixture {
         let schedule_input = json!({ "name": "Fixture", "amount": "1.00", "frequency": "MONTHLY", "dayOfMonth": 1, "target": "ALL" });
         let create = "mutation($i: ScheduleInput!) { createSchedule(input: $i) { id } }";
         let schedule = s(&app.ok(&t.hr.token, create, json!({ "i": schedule_input })).await["createSchedule"]["id"]);
+        let receiver = webhook_receiver();
+        let webhook_endpoint = create_webhook_endpoint(app, &t, &receiver).await;
+        let webhook_delivery = send_test_webhook(app, &t, &webhook_endpoint).await;
         Fixture {
+            webhook_endpoint_to_delete: create_webhook_endpoint(app, &t, &receiver).await,
+            webhook_endpoint,
+            webhook_delivery,
             topup_to_approve: in_review[0].clone(),
             topup_to_reject: in_review[1].clone(),
             own_topup,
@@ -825,6 +918,9 @@ impl Fixture {
             CashoutToApprove => (self.cashout_to_approve.clone(), employee),
             CashoutToReject => (self.cashout_to_reject.clone(), employee),
             CashoutToPay => (self.cashout_to_pay.clone(), employee),
+            WebhookEndpoint => (self.webhook_endpoint.clone(), None),
+            WebhookEndpointToDelete => (self.webhook_endpoint_to_delete.clone(), None),
+            WebhookDelivery => (self.webhook_delivery.clone(), None),
         }
     }
 
@@ -946,7 +1042,8 @@ fn ids_in(data: &Value, op: &str) -> BTreeSet<String> {
 /// Work of one employee in a tenant with at least two employees: a delivered top-up with an
 /// open dispute, a top-up in review (to another employee's registered number), two cash-outs
 /// (one in review, one approved), and on the company side a schedule, an unconfirmed quote, a
-/// recycle in review and a held one.
+/// recycle in review and a held one, and a switched-off webhook endpoint with one delivered
+/// test event.
 struct Activity {
     topup: String,
     topup_in_review: String,
@@ -957,6 +1054,8 @@ struct Activity {
     held_recycle: String,
     cashout_in_review: String,
     approved_cashout: String,
+    webhook_endpoint: String,
+    webhook_delivery: String,
 }
 
 async fn activity(app: &TestApp, t: &TestTenant, e: usize, shared: usize) -> Activity {
@@ -973,7 +1072,11 @@ async fn activity(app: &TestApp, t: &TestTenant, e: usize, shared: usize) -> Act
     let schedule_input = json!({ "name": "Fixture", "amount": "1.00", "frequency": "MONTHLY", "dayOfMonth": 1, "target": "ALL" });
     let create = "mutation($i: ScheduleInput!) { createSchedule(input: $i) { id } }";
     let schedule = s(&app.ok(&t.hr.token, create, json!({ "i": schedule_input })).await["createSchedule"]["id"]);
+    let webhook_endpoint = create_webhook_endpoint(app, t, &webhook_receiver()).await;
+    let webhook_delivery = send_test_webhook(app, t, &webhook_endpoint).await;
     Activity {
+        webhook_endpoint,
+        webhook_delivery,
         topup: topup_id,
         topup_in_review,
         dispute,
@@ -989,7 +1092,9 @@ async fn activity(app: &TestApp, t: &TestTenant, e: usize, shared: usize) -> Act
 /// What tenant A's owner sees of the work above, to compare before and after.
 async fn snapshot(app: &TestApp, t: &TestTenant) -> Value {
     let q = "{ topups(first: 200) { id status } disputes { id status } schedules { id paused } \
-             recycles(first: 200) { id status } cashouts(first: 200) { id status } }";
+             recycles(first: 200) { id status } cashouts(first: 200) { id status } \
+             webhookEndpoints { id url description active } \
+             webhookDeliveries(first: 100) { totalCount edges { node { id status attempts } } } }";
     app.ok(&t.owner.token, q, json!({})).await
 }
 
@@ -1007,6 +1112,8 @@ const LISTS: &[(&str, Rule, &str)] = &[
     ("recycles", All(&["recycles.read"]), "{ recycles(first: 200) { id } }"),
     ("cashouts", All(&["payouts.read"]), "{ cashouts(first: 200) { id } }"),
     ("myCashouts", UserWith("cashouts.own"), "{ myCashouts(first: 200) { id } }"),
+    ("webhookEndpoints", All(&["webhooks.manage"]), "{ webhookEndpoints { id } }"),
+    ("webhookDeliveries", All(&["webhooks.manage"]), "{ webhookDeliveries(first: 100) { edges { node { id } } } }"),
 ];
 
 both!(another_tenant_can_neither_see_nor_touch_by_id, |app| {
@@ -1162,6 +1269,30 @@ both!(another_tenant_can_neither_see_nor_touch_by_id, |app| {
             "mutation($id: ID!) { markCashoutPaid(id: $id, idempotencyKey: \"cross-paid\") { id } }",
             json!({ "id": a_work.approved_cashout }),
         ),
+        (
+            "updateWebhookEndpoint",
+            All(&["webhooks.manage"]),
+            "mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { url: \"http://127.0.0.1:9/stolen\", active: true }) { id url } }",
+            json!({ "id": a_work.webhook_endpoint }),
+        ),
+        (
+            "sendTestWebhook",
+            All(&["webhooks.manage"]),
+            "mutation($e: ID!) { sendTestWebhook(endpointId: $e) { id payload } }",
+            json!({ "e": a_work.webhook_endpoint }),
+        ),
+        (
+            "replayWebhookDelivery",
+            All(&["webhooks.manage"]),
+            "mutation($id: ID!) { replayWebhookDelivery(id: $id) { id payload } }",
+            json!({ "id": a_work.webhook_delivery }),
+        ),
+        (
+            "deleteWebhookEndpoint",
+            All(&["webhooks.manage"]),
+            "mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }",
+            json!({ "id": a_work.webhook_endpoint }),
+        ),
     ];
     let mut failures = Vec::new();
     for (op, rule, query, vars) in &by_id {
@@ -1192,7 +1323,7 @@ both!(another_tenant_can_neither_see_nor_touch_by_id, |app| {
     let entry = app.ok(&a.owner.token, "query($id: ID!) { entry(id: $id) { reversedById } }", json!({ "id": a_entry })).await;
     assert!(entry["entry"]["reversedById"].is_null(), "another tenant reversed A's entry");
     assert_eq!(app.wallet_balance(&a_employee).await, "25.00", "another tenant granted into A's wallet");
-    assert_eq!(snapshot(app, &a).await, a_before, "another tenant changed A's top-ups, disputes, schedules, recycles or cash-outs");
+    assert_eq!(snapshot(app, &a).await, a_before, "another tenant changed A's top-ups, disputes, schedules, recycles, cash-outs or webhooks");
     app.ok(&a_secret, "{ viewer { permissions } }", json!({})).await;
 
     // Lists: A's rows never appear in B's, while B's own rows do.
