@@ -208,7 +208,7 @@ const MATRIX: &[Row] = &[
     // Queries: webhooks and notification settings. The event list is static and its resolver
     // reads no principal: it answers without a token, like `login`.
     row("webhookEndpoints", All(&["webhooks.manage"]), "{ webhookEndpoints { id } }", &[]),
-    row("webhookEvents", Public, "{ webhookEvents }", &[]),
+    row("webhookEvents", SignedIn, "{ webhookEvents }", &[]),
     row("webhookDeliveries", All(&["webhooks.manage"]), "{ webhookDeliveries(first: 5) { totalCount } }", &[]),
     // One's own mail choices: a key is no one (`require_user`).
     row("myNotificationSettings", UserWith("notifications.own"), "{ myNotificationSettings { kind enabled } }", &[]),

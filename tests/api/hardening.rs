@@ -211,3 +211,68 @@ async fn no_secret_reaches_the_logs() {
     let _ = std::fs::remove_dir_all(&dir);
     app.cleanup().await;
 }
+
+/// With `otel_endpoint` set, the server exports its request spans over OTLP/HTTP. A tiny
+/// collector on loopback receives them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_spans_are_exported_over_otlp_when_configured() {
+    use actix_web::{web, App as Web, HttpResponse, HttpServer};
+    use std::sync::{Arc, Mutex};
+    let received: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = received.clone();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let collector = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+    let server = HttpServer::new(move || {
+        let sink = sink.clone();
+        Web::new().route("/v1/traces", web::post().to(move |body: web::Bytes| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap_or_else(|p| p.into_inner()).push(String::from_utf8_lossy(&body).into_owned());
+                HttpResponse::Ok().finish()
+            }
+        }))
+    })
+    .listen(listener)
+    .unwrap_or_else(|e| panic!("{e}"))
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+
+    let dir = std::env::temp_dir().join(format!("creditloop-otel-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18997);
+    let mut child = std::process::Command::new(creditloop_tests::binary())
+        .arg("serve")
+        .env("CREDITLOOP_DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("o.db").display()))
+        .env("CREDITLOOP_DATA_DIR", &dir)
+        .env("CREDITLOOP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("CREDITLOOP_OTEL_ENDPOINT", &collector)
+        .env("CREDITLOOP_LOG_LEVEL", "info")
+        .env("OTEL_BSP_SCHEDULE_DELAY", "200")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    client.post(format!("{base}/graphql")).json(&json!({ "query": "{ __typename }" })).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut exported = false;
+    for _ in 0..50 {
+        if received.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|b| b.contains("http_request") && b.contains("creditloop")) {
+            exported = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    handle.stop(false).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(exported, "no span reached the collector: {:?}", received.lock().unwrap_or_else(|p| p.into_inner()).first());
+}

@@ -174,8 +174,10 @@ impl NotifyQuery {
     }
 
     /// Every event an endpoint can subscribe to.
-    async fn webhook_events(&self) -> Vec<String> {
-        app_webhooks::EVENTS.iter().map(|e| (*e).to_owned()).collect()
+    async fn webhook_events(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
+        // A fixed list, but like every other query it is for signed-in callers only.
+        principal(ctx)?;
+        Ok(app_webhooks::EVENTS.iter().map(|e| (*e).to_owned()).collect())
     }
 
     /// The delivery log, newest first (webhooks.manage).

@@ -29,7 +29,8 @@ pub struct Settings {
     pub listen: String,
     /// `production` turns off introspection and demands secure cookies.
     pub mode: Mode,
-    /// Where the SQLite database and other local files live.
+    /// Where the SQLite database and other local files live (background exports are written
+    /// under `exports/` in it; replicas must share it).
     pub data_dir: PathBuf,
     /// The built web app (`frontend/dist`); served at `/` when it exists.
     pub frontend_dir: PathBuf,
@@ -85,6 +86,14 @@ pub struct Settings {
     pub rate_limit_per_key_per_minute: u32,
     /// Origins allowed to call the API from a browser, comma-separated; empty turns CORS off.
     pub cors_origins: String,
+    /// An OpenTelemetry collector's OTLP/HTTP base URL (e.g. `http://otel-collector:4318`);
+    /// unset: no trace export.
+    pub otel_endpoint: Option<String>,
+    /// Largest CSV import accepted, in bytes (the file itself; the multipart framing around
+    /// it is allowed on top).
+    pub import_bytes_max: usize,
+    /// Most data rows one CSV import may have.
+    pub import_rows_max: usize,
 }
 
 impl Default for Settings {
@@ -124,6 +133,9 @@ impl Default for Settings {
             rate_limit_per_ip_per_minute: 1_200,
             rate_limit_per_key_per_minute: 6_000,
             cors_origins: String::new(),
+            otel_endpoint: None,
+            import_bytes_max: 20 * 1024 * 1024,
+            import_rows_max: 200_000,
         }
     }
 }

@@ -76,7 +76,10 @@ async fn request_log(
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().to_string();
     let path = req.path().to_owned();
-    let mut res = next.call(req).await?;
+    // One span per request: it carries the request id into every log line of the request and,
+    // with `otel_endpoint`, becomes the exported trace span.
+    let span = tracing::info_span!("http_request", request_id = %request_id, method = %method, path = %path);
+    let mut res = tracing::Instrument::instrument(next.call(req), span).await?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
     }

@@ -71,6 +71,9 @@ pub fn app_config(settings: &Settings, password_cost: creditloop_app::auth::Pass
         topup_lease_seconds: settings.topup_lease_secs.max(1),
         worker_housekeeping_ms: settings.worker_housekeeping_ms,
         notify: notify_config(settings)?,
+        data_dir: settings.data_dir.clone(),
+        import_bytes_max: settings.import_bytes_max.max(1),
+        import_rows_max: settings.import_rows_max.max(1),
         ..AppConfig::default()
     })
 }

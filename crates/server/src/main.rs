@@ -96,7 +96,8 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(cli.config).context("reading the configuration")?;
-    creditloop_server::telemetry::init(&settings);
+    // Held to the end of `run`: dropping it flushes buffered trace spans.
+    let _telemetry = creditloop_server::telemetry::init(&settings);
     match cli.command {
         Command::Serve { no_migrate, demo } => {
             let app = Application::build(settings.clone(), BuildOptions { migrate: !no_migrate, ..BuildOptions::default() }).await?;
