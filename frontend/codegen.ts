@@ -9,8 +9,7 @@ export const SCHEMA_FILE = process.env.CREDITLOOP_SCHEMA ?? '../schema.graphql';
 
 const config: CodegenConfig = {
   schema: SCHEMA_FILE,
-  // Operations live in src/api/operations.ts. The webhook and notification-preference API
-  // (src/planned/planned.graphql, not in the contract) is typed by hand and not scanned.
+  // Every operation lives in src/api/operations.ts.
   documents: ['src/api/operations.ts'],
   ignoreNoDocuments: false,
   generates: {

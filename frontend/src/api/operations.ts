@@ -403,3 +403,59 @@ export const TopupForMutation = graphql(`
     }
   }
 `);
+
+// ---- webhooks (webhooks.manage) -------------------------------------------------------
+
+export const WebhookEndpointsQuery = graphql(`
+  query WebhookEndpoints {
+    webhookEndpoints { id url events description active createdAt updatedAt }
+    webhookEvents
+  }
+`);
+
+export const WebhookDeliveriesQuery = graphql(`
+  query WebhookDeliveries($endpointId: ID, $status: WebhookDeliveryStatus, $first: Int, $after: String) {
+    webhookDeliveries(endpointId: $endpointId, status: $status, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id endpointId event payload status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt } }
+    }
+  }
+`);
+
+/** The answer carries the signing secret, shown once. */
+export const CreateWebhookEndpointMutation = graphql(`
+  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+    createWebhookEndpoint(input: $input) { secret endpoint { id url events description active createdAt updatedAt } }
+  }
+`);
+
+export const UpdateWebhookEndpointMutation = graphql(`
+  mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {
+    updateWebhookEndpoint(id: $id, input: $input) { id url events description active updatedAt }
+  }
+`);
+
+export const DeleteWebhookEndpointMutation = graphql(`
+  mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }
+`);
+
+export const ReplayWebhookDeliveryMutation = graphql(`
+  mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id status attempts lastStatusCode lastError deliveredAt } }
+`);
+
+export const SendTestWebhookMutation = graphql(`
+  mutation SendTestWebhook($endpointId: ID!) { sendTestWebhook(endpointId: $endpointId) { id event status attempts createdAt } }
+`);
+
+// ---- notification mail (notifications.own) --------------------------------------------
+
+export const MyNotificationSettingsQuery = graphql(`
+  query MyNotificationSettings { myNotificationSettings { kind description enabled mandatory } }
+`);
+
+export const UpdateMyNotificationSettingsMutation = graphql(`
+  mutation UpdateMyNotificationSettings($settings: [NotificationSettingInput!]!) {
+    updateMyNotificationSettings(settings: $settings) { kind description enabled mandatory }
+  }
+`);

@@ -2,56 +2,88 @@
  * The CSV endpoints beside GraphQL, in one place. Imports: upload (multipart) → validation
  * report → commit. Exports: a streamed CSV download.
  */
-import { ApiError, fromHttpStatus, toApiError } from './errors';
+import { ApiError, fromGraphQLError, fromHttpStatus, toApiError, type GraphQLErrorShape } from './errors';
 import { authHeaders, notifyUnauthenticated } from './client';
 
 export type ImportKind = 'employees' | 'distributions' | 'allowances';
-export type ExportKind = 'entries' | 'statements' | 'balances' | 'payouts' | 'settlements' | 'audit';
-export const EXPORT_KINDS: ExportKind[] = ['entries', 'statements', 'balances', 'payouts', 'settlements', 'audit'];
+export type ExportKind = 'entries' | 'statements' | 'balances' | 'payouts' | 'settlements' | 'audit' | 'reconciliation';
+export const EXPORT_KINDS: ExportKind[] = ['entries', 'statements', 'balances', 'payouts', 'settlements', 'audit', 'reconciliation'];
+
+export interface ExportQuery {
+  /** A tenant-local date (`2026-11-01`) or an RFC 3339 time; inclusive. */
+  from?: string;
+  /** A date (the whole day is included) or an RFC 3339 time (exclusive). */
+  to?: string;
+  bom?: boolean;
+  /** Statements only: one employee, by employee number or email. */
+  employee?: string;
+  /** Statements only: one department. */
+  department?: string;
+}
 
 export const endpoints = {
   importUpload: (kind: ImportKind) => `/api/imports/${encodeURIComponent(kind)}`,
   importCommit: (id: string) => `/api/imports/${encodeURIComponent(id)}/commit`,
-  exportCsv: (kind: ExportKind, q: { from?: string; to?: string; bom?: boolean }) => {
+  importTemplate: (kind: ImportKind) => `/api/imports/templates/${encodeURIComponent(kind)}`,
+  exportCsv: (kind: ExportKind, q: ExportQuery) => {
     const p = new URLSearchParams();
     if (q.from) p.set('from', q.from);
     if (q.to) p.set('to', q.to);
     if (q.bom) p.set('bom', '1');
+    if (q.employee?.trim()) p.set('employee', q.employee.trim());
+    if (q.department?.trim()) p.set('department', q.department.trim());
     const qs = p.toString();
     return `/api/exports/${encodeURIComponent(kind)}${qs ? `?${qs}` : ''}`;
   },
 };
 
 export interface ImportRowError {
+  /** The spreadsheet row: the header is row 1, the first data row is row 2. */
   row: number;
   column?: string | null;
   message: string;
 }
 
+/**
+ * What an upload answers (the server stores the validated rows; nothing is applied yet).
+ * `totals` by kind — employees: rows, new, updated, deactivated, skipped; distributions:
+ * rows, employees, amount; allowances: rows, employees, name, frequency, amount, total.
+ */
 export interface ImportReport {
   id: string;
   kind: ImportKind;
-  /** Number of data rows, or the parsed rows themselves (preview). */
-  rows: number | Array<Record<string, unknown>>;
+  /** `UPLOADED` (or `COMMITTED` for an upload that was already applied). */
+  status?: string;
+  /** Number of data rows. */
+  rows: number;
   errors: ImportRowError[];
   totals: Record<string, string | number> | null;
 }
 
+/**
+ * A commit's answer: the upload's totals updated with what was applied, plus `id`,
+ * `status: "COMMITTED"` and per kind `batchId`/`count` (distributions) or `scheduleId`
+ * (allowances).
+ */
 export interface CommitResult {
-  [key: string]: unknown;
+  [key: string]: string | number | null | undefined;
 }
 
+/**
+ * The server answers errors in the GraphQL shape (`{"errors":[{"message","extensions":{"code","field"}}]}`)
+ * with the code's HTTP status (400/403/404/409/422…); a bare `{code, message}` is read too.
+ */
 async function readError(res: Response): Promise<ApiError> {
-  let message: string | undefined;
-  let code: string | undefined;
+  let body: { errors?: GraphQLErrorShape[]; code?: string; message?: string; error?: string } | null = null;
   try {
-    const body = await res.json();
-    message = body?.message ?? body?.error ?? body?.errors?.[0]?.message;
-    code = body?.code ?? body?.errors?.[0]?.extensions?.code;
+    body = await res.json();
   } catch {
     /* not JSON */
   }
-  const err = code ? new ApiError(code as never, { message, status: res.status }) : fromHttpStatus(res.status, message);
+  let err: ApiError;
+  if (body?.errors?.[0]) err = fromGraphQLError(body.errors[0], res.status);
+  else if (body?.code) err = new ApiError(body.code as never, { message: body.message ?? body.error, status: res.status });
+  else err = fromHttpStatus(res.status, body?.message ?? body?.error);
   if (err.code === 'UNAUTHENTICATED') notifyUnauthenticated();
   return err;
 }
@@ -104,13 +136,19 @@ export function filenameFromDisposition(header: string | null, fallback: string)
 }
 
 /** Fetches an export and hands it to the browser as a file download. */
-export async function downloadExport(
-  kind: ExportKind,
-  q: { from?: string; to?: string; bom?: boolean },
-): Promise<{ filename: string; bytes: number }> {
+export async function downloadExport(kind: ExportKind, q: ExportQuery): Promise<{ filename: string; bytes: number }> {
   const res = await send(endpoints.exportCsv(kind, q), { method: 'GET', headers: { Accept: 'text/csv' } });
+  return saveDownload(res, `creditloop-${kind}${q.from ? `-${q.from.slice(0, 10)}` : ''}.csv`);
+}
+
+/** Downloads the CSV template of an import kind (header and one example row, UTF-8 with BOM). */
+export async function downloadImportTemplate(kind: ImportKind): Promise<{ filename: string; bytes: number }> {
+  const res = await send(endpoints.importTemplate(kind), { method: 'GET', headers: { Accept: 'text/csv' } });
+  return saveDownload(res, `creditloop-${kind}-template.csv`);
+}
+
+async function saveDownload(res: Response, fallback: string): Promise<{ filename: string; bytes: number }> {
   const blob = await res.blob();
-  const fallback = `creditloop-${kind}${q.from ? `-${q.from.slice(0, 10)}` : ''}.csv`;
   const filename = filenameFromDisposition(res.headers.get('Content-Disposition'), fallback);
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

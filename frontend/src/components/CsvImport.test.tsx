@@ -24,10 +24,10 @@ describe('CSV import', () => {
         if (url === '/api/imports/employees') {
           upload++;
           return upload === 1
-            ? json({ id: 'imp1', kind: 'employees', rows: 2, errors: [{ row: 3, column: 'phone', message: 'phone must have 11 digits' }], totals: { rows: 2 } })
-            : json({ id: 'imp2', kind: 'employees', rows: [{ email: 'a@x.cn', name: '甲' }], errors: [], totals: { rows: 1, new: 1, amount: '1234.50' } });
+            ? json({ id: 'imp1', kind: 'employees', status: 'UPLOADED', rows: 2, errors: [{ row: 3, column: 'phone', message: 'phone must have 11 digits' }], totals: { rows: 2 } })
+            : json({ id: 'imp2', kind: 'employees', status: 'UPLOADED', rows: 1, errors: [], totals: { rows: 1, new: 1, updated: 0, deactivated: 0, skipped: 0, amount: '1234.50' } });
         }
-        if (url === '/api/imports/imp2/commit') return json({ rows: 1, created: 1 });
+        if (url === '/api/imports/imp2/commit') return json({ id: 'imp2', status: 'COMMITTED', rows: 1, new: 1, updated: 0, deactivated: 0, skipped: 0 });
         return json({}, 404);
       }),
     );
@@ -48,6 +48,8 @@ describe('CSV import', () => {
 
     fireEvent.click(screen.getByTestId('import-commit'));
     expect(await screen.findByText('导入完成')).toBeInTheDocument();
+    expect(screen.queryByText('COMMITTED')).not.toBeInTheDocument();
+    expect(screen.getByText('停用')).toBeInTheDocument();
 
     const uploadCall = calls[0];
     expect(uploadCall.init?.method).toBe('POST');
@@ -55,6 +57,27 @@ describe('CSV import', () => {
     expect((uploadCall.init?.headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-1');
     const commit = calls.find((c) => c.url.endsWith('/commit'))!;
     await waitFor(() => expect((commit.init?.headers as Record<string, string>)['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/));
+  });
+
+  it('shows the server error (GraphQL error shape) and downloads the template', async () => {
+    setCsrfToken('csrf-2');
+    const urls: string[] = [];
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:x'), revokeObjectURL: vi.fn() }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        urls.push(url);
+        if (url === '/api/imports/templates/employees') {
+          return new Response('\uFEFFemployee_no,name,email\r\n', { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="creditloop-employees-template.csv"' } });
+        }
+        return json({ errors: [{ message: 'the file has a header but no data rows', extensions: { code: 'VALIDATION', field: 'file' } }] }, 422);
+      }),
+    );
+    const { container } = renderWith(<CsvImport kind="employees" header="employee_no,name,email" />);
+    await userEvent.click(screen.getByTestId('import-template'));
+    await waitFor(() => expect(urls).toContain('/api/imports/templates/employees'));
+    await userEvent.upload(container.querySelector('input[type=file]') as HTMLInputElement, new File(['x'], 'r.csv', { type: 'text/csv' }));
+    expect(await screen.findByText(/the file has a header but no data rows/)).toBeInTheDocument();
   });
 
   it('says so when the server has no import endpoint yet', async () => {

@@ -1,21 +1,27 @@
 import { useState } from 'react';
 import { Alert, Button, Descriptions, Flex, Progress, Result, Space, Steps, Table, Typography, Upload } from 'antd';
-import { InboxOutlined } from '@ant-design/icons';
+import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useI18n, type MessageKey } from '../i18n';
-import { commitImport, uploadImport, type ImportKind, type ImportReport } from '../api/rest';
+import { commitImport, downloadImportTemplate, uploadImport, type CommitResult, type ImportKind, type ImportReport } from '../api/rest';
 import { describeError } from '../api/errors';
 import { useIdempotencyKey } from '../lib/idempotency';
 import { formatMoney } from '../lib/money';
 
 const MONEY_VALUE = /^-?\d+\.\d{2}$/;
+/** The keys of the server's `totals` (upload) and commit answer. */
 const TOTAL_LABELS: Record<string, MessageKey> = {
-  rows: 'import.rows', count: 'import.rows', amount: 'common.amount', total: 'common.amount', new: 'import.total.new', existing: 'import.total.existing',
-  created: 'import.total.created', updated: 'import.total.updated', skipped: 'import.total.skipped', batchId: 'import.total.batchId', batch_id: 'import.total.batchId',
+  rows: 'import.rows', count: 'import.total.count', amount: 'common.amount', total: 'import.total.perRun', new: 'import.total.new', existing: 'import.total.existing',
+  created: 'import.total.created', updated: 'import.total.updated', skipped: 'import.total.skipped', deactivated: 'import.total.deactivated',
+  employees: 'import.total.employees', name: 'common.name', frequency: 'import.total.frequency',
+  batchId: 'import.total.batchId', batch_id: 'import.total.batchId', scheduleId: 'import.total.scheduleId',
 };
+/** Bookkeeping keys of the commit answer that are not totals. */
+const HIDDEN_TOTALS = new Set(['rows', 'id', 'status', 'kind']);
 /** CSV column names of the import files, shown with their translated meaning. */
 const COLUMN_LABELS: Record<string, MessageKey> = {
   email: 'common.email', name: 'common.name', employee_no: 'employees.employeeNo', phone: 'common.phone', department: 'employees.department',
   cost_center: 'employees.costCenter', locale: 'employees.locale', amount: 'common.amount', expires_at: 'grant.expiresAt', memo: 'common.memo',
+  status: 'common.status', frequency: 'import.total.frequency', file: 'import.file', import: 'import.file',
 };
 
 function useColumnLabel() {
@@ -23,40 +29,18 @@ function useColumnLabel() {
   return (k: string | null | undefined) => (!k ? '—' : COLUMN_LABELS[k] ? `${t(COLUMN_LABELS[k])} (${k})` : k);
 }
 
-export function TotalsView({ totals, rows }: { totals: ImportReport['totals']; rows: ImportReport['rows'] }) {
+export function TotalsView({ totals, rows }: { totals: Record<string, unknown> | null; rows: number }) {
   const { t } = useI18n();
-  const rowCount = Array.isArray(rows) ? rows.length : rows;
-  const entries = Object.entries(totals ?? {}).filter(([k]) => !(k === 'rows' || k === 'count'));
+  const entries = Object.entries(totals ?? {}).filter(([k, v]) => !HIDDEN_TOTALS.has(k) && v !== null && v !== undefined && v !== '');
   return (
     <Descriptions bordered size="small" column={{ xs: 1, sm: 2, md: 3 }} title={t('import.totals')}>
-      <Descriptions.Item label={t('import.rows')}>{rowCount}</Descriptions.Item>
+      <Descriptions.Item label={t('import.rows')}>{rows}</Descriptions.Item>
       {entries.map(([k, v]) => (
         <Descriptions.Item key={k} label={TOTAL_LABELS[k] ? t(TOTAL_LABELS[k]) : k}>
           {typeof v === 'string' && MONEY_VALUE.test(v) ? <span className="money">{formatMoney(v)}</span> : String(v)}
         </Descriptions.Item>
       ))}
     </Descriptions>
-  );
-}
-
-function PreviewTable({ rows }: { rows: ImportReport['rows'] }) {
-  const label = useColumnLabel();
-  if (!Array.isArray(rows) || rows.length === 0) return null;
-  const columns = Object.keys(rows[0]).map((k) => ({
-    title: label(k),
-    dataIndex: k,
-    render: (v: unknown) => (typeof v === 'string' && MONEY_VALUE.test(v) && /amount|total/i.test(k) ? formatMoney(v) : v === null || v === undefined ? '—' : String(v)),
-  }));
-  return (
-    <Table
-      style={{ marginTop: 16 }}
-      size="small"
-      rowKey={(_, i) => String(i)}
-      dataSource={rows.slice(0, 200)}
-      columns={columns}
-      pagination={{ pageSize: 10, showSizeChanger: false }}
-      scroll={{ x: 'max-content' }}
-    />
   );
 }
 
@@ -70,7 +54,8 @@ export default function CsvImport({ kind, header, onCommitted }: { kind: ImportK
   const [report, setReport] = useState<ImportReport | null>(null);
   const [busy, setBusy] = useState<'upload' | 'commit' | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<Record<string, unknown> | null>(null);
+  const [result, setResult] = useState<CommitResult | null>(null);
+  const [templateBusy, setTemplateBusy] = useState(false);
   const idem = useIdempotencyKey();
   const columnLabel = useColumnLabel();
 
@@ -149,9 +134,28 @@ export default function CsvImport({ kind, header, onCommitted }: { kind: ImportK
               <Typography.Text type="secondary">{t('import.uploading')}</Typography.Text>
             </Flex>
           )}
-          <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
-            {t('import.template')}：<Typography.Text code copyable>{header}</Typography.Text>
-          </Typography.Paragraph>
+          <Flex gap={12} align="center" wrap style={{ marginTop: 16 }}>
+            <Button
+              icon={<DownloadOutlined />}
+              loading={templateBusy}
+              data-testid="import-template"
+              onClick={async () => {
+                setTemplateBusy(true);
+                try {
+                  await downloadImportTemplate(kind);
+                } catch (e) {
+                  setError(e);
+                } finally {
+                  setTemplateBusy(false);
+                }
+              }}
+            >
+              {t('import.downloadTemplate')}
+            </Button>
+            <Typography.Text type="secondary">
+              {t('import.template')}：<Typography.Text code copyable>{header}</Typography.Text>
+            </Typography.Text>
+          </Flex>
         </>
       )}
       {step === 1 && report && (
@@ -159,7 +163,7 @@ export default function CsvImport({ kind, header, onCommitted }: { kind: ImportK
           <Alert type="error" showIcon message={t('import.errorsTitle', { count: report.errors.length })} style={{ marginBottom: 16 }} />
           <Table
             size="small"
-            rowKey={(r, i) => `${r.row}-${r.column}-${i}`}
+            rowKey={(r) => `${r.row}-${r.column}-${r.message}`}
             dataSource={report.errors}
             pagination={{ pageSize: 20, showSizeChanger: false }}
             columns={[
@@ -176,9 +180,8 @@ export default function CsvImport({ kind, header, onCommitted }: { kind: ImportK
       )}
       {step === 2 && report && (
         <>
-          <Alert type="success" showIcon message={t('import.noErrors', { rows: Array.isArray(report.rows) ? report.rows.length : report.rows })} style={{ marginBottom: 16 }} />
+          <Alert type="success" showIcon message={t('import.noErrors', { rows: report.rows })} style={{ marginBottom: 16 }} />
           <TotalsView totals={report.totals} rows={report.rows} />
-          <PreviewTable rows={report.rows} />
           <Space style={{ marginTop: 16 }}>
             <Button onClick={reset} disabled={!!busy}>
               {t('import.reupload')}
@@ -193,7 +196,7 @@ export default function CsvImport({ kind, header, onCommitted }: { kind: ImportK
         <Result
           status="success"
           title={t('import.committed')}
-          subTitle={<TotalsView totals={(result && typeof result === 'object' && Object.keys(result).length ? (result as Record<string, string | number>) : report.totals)} rows={report.rows} />}
+          subTitle={<TotalsView totals={result && Object.keys(result).length ? result : report.totals} rows={report.rows} />}
           extra={<Button onClick={reset}>{t('import.again')}</Button>}
         />
       )}

@@ -74,6 +74,15 @@ type Documents = {
     "\n  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }\n": typeof types.RejectCashoutDocument,
     "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n": typeof types.MarkCashoutPaidDocument,
     "\n  mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {\n    topupFor(employeeId: $employeeId, phone: $phone, amount: $amount, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n": typeof types.TopupForDocument,
+    "\n  query WebhookEndpoints {\n    webhookEndpoints { id url events description active createdAt updatedAt }\n    webhookEvents\n  }\n": typeof types.WebhookEndpointsDocument,
+    "\n  query WebhookDeliveries($endpointId: ID, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n    webhookDeliveries(endpointId: $endpointId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id endpointId event payload status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt } }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { id url events description active createdAt updatedAt } }\n  }\n": typeof types.CreateWebhookEndpointDocument,
+    "\n  mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(id: $id, input: $input) { id url events description active updatedAt }\n  }\n": typeof types.UpdateWebhookEndpointDocument,
+    "\n  mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }\n": typeof types.DeleteWebhookEndpointDocument,
+    "\n  mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id status attempts lastStatusCode lastError deliveredAt } }\n": typeof types.ReplayWebhookDeliveryDocument,
+    "\n  mutation SendTestWebhook($endpointId: ID!) { sendTestWebhook(endpointId: $endpointId) { id event status attempts createdAt } }\n": typeof types.SendTestWebhookDocument,
+    "\n  query MyNotificationSettings { myNotificationSettings { kind description enabled mandatory } }\n": typeof types.MyNotificationSettingsDocument,
+    "\n  mutation UpdateMyNotificationSettings($settings: [NotificationSettingInput!]!) {\n    updateMyNotificationSettings(settings: $settings) { kind description enabled mandatory }\n  }\n": typeof types.UpdateMyNotificationSettingsDocument,
 };
 const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      csrfToken\n      permissions\n      user { id email name roles status phone department employeeNo locale }\n      apiKey { id name }\n      tenant { id name slug timezone }\n    }\n  }\n": types.ViewerDocument,
@@ -135,6 +144,15 @@ const documents: Documents = {
     "\n  mutation RejectCashout($id: ID!, $reason: String!) { rejectCashout(id: $id, reason: $reason) { id status reason } }\n": types.RejectCashoutDocument,
     "\n  mutation MarkCashoutPaid($id: ID!, $idempotencyKey: String!) { markCashoutPaid(id: $id, idempotencyKey: $idempotencyKey) { id status paidAt } }\n": types.MarkCashoutPaidDocument,
     "\n  mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {\n    topupFor(employeeId: $employeeId, phone: $phone, amount: $amount, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n": types.TopupForDocument,
+    "\n  query WebhookEndpoints {\n    webhookEndpoints { id url events description active createdAt updatedAt }\n    webhookEvents\n  }\n": types.WebhookEndpointsDocument,
+    "\n  query WebhookDeliveries($endpointId: ID, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n    webhookDeliveries(endpointId: $endpointId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id endpointId event payload status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt } }\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { id url events description active createdAt updatedAt } }\n  }\n": types.CreateWebhookEndpointDocument,
+    "\n  mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(id: $id, input: $input) { id url events description active updatedAt }\n  }\n": types.UpdateWebhookEndpointDocument,
+    "\n  mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }\n": types.DeleteWebhookEndpointDocument,
+    "\n  mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id status attempts lastStatusCode lastError deliveredAt } }\n": types.ReplayWebhookDeliveryDocument,
+    "\n  mutation SendTestWebhook($endpointId: ID!) { sendTestWebhook(endpointId: $endpointId) { id event status attempts createdAt } }\n": types.SendTestWebhookDocument,
+    "\n  query MyNotificationSettings { myNotificationSettings { kind description enabled mandatory } }\n": types.MyNotificationSettingsDocument,
+    "\n  mutation UpdateMyNotificationSettings($settings: [NotificationSettingInput!]!) {\n    updateMyNotificationSettings(settings: $settings) { kind description enabled mandatory }\n  }\n": types.UpdateMyNotificationSettingsDocument,
 };
 
 /**
@@ -373,6 +391,42 @@ export function graphql(source: "\n  mutation MarkCashoutPaid($id: ID!, $idempot
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation TopupFor($employeeId: ID!, $phone: String, $amount: Money!, $idempotencyKey: String!) {\n    topupFor(employeeId: $employeeId, phone: $phone, amount: $amount, idempotencyKey: $idempotencyKey) {\n      id phone operator amount status reviewReason failureReason createdAt\n    }\n  }\n"): typeof import('./graphql').TopupForDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookEndpoints {\n    webhookEndpoints { id url events description active createdAt updatedAt }\n    webhookEvents\n  }\n"): typeof import('./graphql').WebhookEndpointsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($endpointId: ID, $status: WebhookDeliveryStatus, $first: Int, $after: String) {\n    webhookDeliveries(endpointId: $endpointId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id endpointId event payload status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt } }\n    }\n  }\n"): typeof import('./graphql').WebhookDeliveriesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { id url events description active createdAt updatedAt } }\n  }\n"): typeof import('./graphql').CreateWebhookEndpointDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(id: $id, input: $input) { id url events description active updatedAt }\n  }\n"): typeof import('./graphql').UpdateWebhookEndpointDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }\n"): typeof import('./graphql').DeleteWebhookEndpointDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id status attempts lastStatusCode lastError deliveredAt } }\n"): typeof import('./graphql').ReplayWebhookDeliveryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendTestWebhook($endpointId: ID!) { sendTestWebhook(endpointId: $endpointId) { id event status attempts createdAt } }\n"): typeof import('./graphql').SendTestWebhookDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyNotificationSettings { myNotificationSettings { kind description enabled mandatory } }\n"): typeof import('./graphql').MyNotificationSettingsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMyNotificationSettings($settings: [NotificationSettingInput!]!) {\n    updateMyNotificationSettings(settings: $settings) { kind description enabled mandatory }\n  }\n"): typeof import('./graphql').UpdateMyNotificationSettingsDocument;
 
 
 export function graphql(source: string) {

@@ -186,9 +186,28 @@ export type CashoutStatus =
   /** Credit held, waiting for a finance decision (above the review threshold). */
   | 'REVIEW';
 
+export type CreateWebhookEndpointInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Events to receive (see `webhookEvents`); empty or absent: every event. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** `https://` (`http://` only outside production). */
+  url: Scalars['String']['input'];
+};
+
 export type CreatedApiKey = {
   apiKey: ApiKey;
   /** Shown exactly once; store it now. */
+  secret: Scalars['String']['output'];
+};
+
+/** A new endpoint with its signing secret. The secret is shown only in this answer. */
+export type CreatedWebhookEndpoint = {
+  endpoint: WebhookEndpoint;
+  /**
+   * The HMAC-SHA256 key of `X-Creditloop-Signature: t={timestamp},v1={hex}`, computed
+   * over `"{timestamp}.{body}"`. Store it now: it is never shown again.
+   */
   secret: Scalars['String']['output'];
 };
 
@@ -323,8 +342,12 @@ export type Mutation = {
   createApiKey: CreatedApiKey;
   /** Creates an allowance schedule (schedules.manage). */
   createSchedule: AllowanceSchedule;
+  /** Registers an endpoint; the answer carries its signing secret, shown only once. */
+  createWebhookEndpoint: CreatedWebhookEndpoint;
   /** Offboards a user; their wallet's free credit returns to the pool (users.deactivate). */
   deactivateUser: User;
+  /** Deletes an endpoint and its delivery log. */
+  deleteWebhookEndpoint: Scalars['Boolean']['output'];
   /** Records a bank deposit into the funding account (funding.create). */
   fund: Entry;
   /** Grants credit from the pool to one employee (grants.create). */
@@ -359,6 +382,8 @@ export type Mutation = {
   rejectRecycle: Recycle;
   /** Refuses a top-up in review and releases its hold (reviews.decide). */
   rejectTopup: Topup;
+  /** Sends a delivery again now, with its original body and event id. */
+  replayWebhookDelivery: WebhookDelivery;
   /**
    * Requests a purchase of credit (purchases.request). At or below the approval threshold
    * it is approved by policy at once.
@@ -373,6 +398,8 @@ export type Mutation = {
   revokeApiKey: ApiKey;
   /** Returns expired credit to the pool now, instead of waiting for the worker (sweeps.run). */
   runExpirySweep: SweepResult;
+  /** Sends a `webhook.test` event to the endpoint now. */
+  sendTestWebhook: WebhookDelivery;
   setSchedulePaused: AllowanceSchedule;
   /** Replaces a user's roles (roles.manage). */
   setUserRoles: User;
@@ -385,10 +412,13 @@ export type Mutation = {
   topup: Topup;
   /** Tops up an employee's phone on their behalf (topups.create_for). */
   topupFor: Topup;
+  /** Switches optional notification mail on or off for the signed-in user. */
+  updateMyNotificationSettings: Array<NotificationSetting>;
   /** Changes the tenant's risk policy and limits (policy.manage). */
   updatePolicy: Policy;
   /** Changes a user's profile (users.update, or one's own). */
   updateUser: User;
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -466,9 +496,21 @@ export type MutationCreateScheduleArgs = {
 
 
 /** The mutation root, merged the same way. */
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+/** The mutation root, merged the same way. */
 export type MutationDeactivateUserArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -552,6 +594,12 @@ export type MutationRejectTopupArgs = {
 
 
 /** The mutation root, merged the same way. */
+export type MutationReplayWebhookDeliveryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
 export type MutationRequestPurchaseArgs = {
   faceValue: Scalars['Money']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -590,6 +638,12 @@ export type MutationRevokeApiKeyArgs = {
 
 
 /** The mutation root, merged the same way. */
+export type MutationSendTestWebhookArgs = {
+  endpointId: Scalars['ID']['input'];
+};
+
+
+/** The mutation root, merged the same way. */
 export type MutationSetSchedulePausedArgs = {
   id: Scalars['ID']['input'];
   paused: Scalars['Boolean']['input'];
@@ -622,6 +676,12 @@ export type MutationTopupForArgs = {
 
 
 /** The mutation root, merged the same way. */
+export type MutationUpdateMyNotificationSettingsArgs = {
+  settings: Array<NotificationSettingInput>;
+};
+
+
+/** The mutation root, merged the same way. */
 export type MutationUpdatePolicyArgs = {
   input: PolicyInput;
 };
@@ -631,6 +691,28 @@ export type MutationUpdatePolicyArgs = {
 export type MutationUpdateUserArgs = {
   id: Scalars['ID']['input'];
   input: UpdateUserInput;
+};
+
+
+/** The mutation root, merged the same way. */
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
+};
+
+/** One kind of notification mail and whether the signed-in user gets it. */
+export type NotificationSetting = {
+  description: Scalars['String']['output'];
+  enabled: Scalars['Boolean']['output'];
+  /** e.g. `topup_result`. */
+  kind: Scalars['String']['output'];
+  /** Always sent (invitations, one-time codes, security notices); cannot be switched off. */
+  mandatory: Scalars['Boolean']['output'];
+};
+
+export type NotificationSettingInput = {
+  enabled: Scalars['Boolean']['input'];
+  kind: Scalars['String']['input'];
 };
 
 export type OperatorInfo = {
@@ -729,6 +811,8 @@ export type Query = {
   entry: Entry;
   /** The signed-in employee's cash-outs (cashouts.own), newest first. */
   myCashouts: Array<Cashout>;
+  /** The signed-in user's notification mail choices (notifications.own). */
+  myNotificationSettings: Array<NotificationSetting>;
   /** The signed-in employee's own top-ups. */
   myTopups: Array<Topup>;
   /** The signed-in employee's wallet (wallet.own). */
@@ -764,6 +848,12 @@ export type Query = {
   viewer: Viewer;
   /** A settlement voucher by its number (recycles.read); null when there is none. */
   voucher?: Maybe<Voucher>;
+  /** The delivery log, newest first (webhooks.manage). */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** The tenant's webhook endpoints (webhooks.manage). */
+  webhookEndpoints: Array<WebhookEndpoint>;
+  /** Every event an endpoint can subscribe to. */
+  webhookEvents: Array<Scalars['String']['output']>;
 };
 
 
@@ -891,6 +981,15 @@ export type QueryUsersArgs = {
 /** The query root, merged from one object per area so each area keeps its own file. */
 export type QueryVoucherArgs = {
   number: Scalars['String']['input'];
+};
+
+
+/** The query root, merged from one object per area so each area keeps its own file. */
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
 };
 
 export type ReconciliationMismatch = {
@@ -1067,6 +1166,14 @@ export type UpdateUserInput = {
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type UpdateWebhookEndpointInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the filter; an empty list means every event. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type User = {
   costCenter?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -1169,6 +1276,55 @@ export type WalletEntriesArgs = {
 
 export type WalletLotsArgs = {
   includeEmpty?: Scalars['Boolean']['input'];
+};
+
+/** One event sent (or to be sent) to one endpoint. */
+export type WebhookDelivery = {
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  endpointId: Scalars['ID']['output'];
+  /** e.g. `topup.succeeded`, or `webhook.test`. */
+  event: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** The HTTP status of the last answer, if there was one. */
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  nextAttemptAt: Scalars['DateTime']['output'];
+  /** The JSON body as sent. */
+  payload: Scalars['String']['output'];
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryConnection = {
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryEdge = {
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryStatus =
+  /** The endpoint answered 2xx. */
+  | 'DELIVERED'
+  /** Every attempt failed; a replay can still send it. */
+  | 'FAILED'
+  /** Waiting for its first attempt or for a retry. */
+  | 'PENDING';
+
+/** An ERP endpoint that receives signed event callbacks. */
+export type WebhookEndpoint = {
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** The events it receives; empty means every event. */
+  events: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
 };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1609,6 +1765,69 @@ export type TopupForMutationVariables = Exact<{
 
 
 export type TopupForMutation = { topupFor: { id: string, phone: string, operator: string, amount: string, status: TopupStatus, reviewReason?: string | null, failureReason?: string | null, createdAt: string } };
+
+export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookEndpointsQuery = { webhookEvents: Array<string>, webhookEndpoints: Array<{ id: string, url: string, events: Array<string>, description?: string | null, active: boolean, createdAt: string, updatedAt: string }> };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, endpointId: string, event: string, payload: string, status: WebhookDeliveryStatus, attempts: number, nextAttemptAt: string, lastStatusCode?: number | null, lastError?: string | null, createdAt: string, deliveredAt?: string | null } }> } };
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type CreateWebhookEndpointMutation = { createWebhookEndpoint: { secret: string, endpoint: { id: string, url: string, events: Array<string>, description?: string | null, active: boolean, createdAt: string, updatedAt: string } } };
+
+export type UpdateWebhookEndpointMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
+}>;
+
+
+export type UpdateWebhookEndpointMutation = { updateWebhookEndpoint: { id: string, url: string, events: Array<string>, description?: string | null, active: boolean, updatedAt: string } };
+
+export type DeleteWebhookEndpointMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteWebhookEndpointMutation = { deleteWebhookEndpoint: boolean };
+
+export type ReplayWebhookDeliveryMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ReplayWebhookDeliveryMutation = { replayWebhookDelivery: { id: string, status: WebhookDeliveryStatus, attempts: number, lastStatusCode?: number | null, lastError?: string | null, deliveredAt?: string | null } };
+
+export type SendTestWebhookMutationVariables = Exact<{
+  endpointId: Scalars['ID']['input'];
+}>;
+
+
+export type SendTestWebhookMutation = { sendTestWebhook: { id: string, event: string, status: WebhookDeliveryStatus, attempts: number, createdAt: string } };
+
+export type MyNotificationSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyNotificationSettingsQuery = { myNotificationSettings: Array<{ kind: string, description: string, enabled: boolean, mandatory: boolean }> };
+
+export type UpdateMyNotificationSettingsMutationVariables = Exact<{
+  settings: Array<NotificationSettingInput> | NotificationSettingInput;
+}>;
+
+
+export type UpdateMyNotificationSettingsMutation = { updateMyNotificationSettings: Array<{ kind: string, description: string, enabled: boolean, mandatory: boolean }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2531,3 +2750,125 @@ export const TopupForDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TopupForMutation, TopupForMutationVariables>;
+export const WebhookEndpointsDocument = new TypedDocumentString(`
+    query WebhookEndpoints {
+  webhookEndpoints {
+    id
+    url
+    events
+    description
+    active
+    createdAt
+    updatedAt
+  }
+  webhookEvents
+}
+    `) as unknown as TypedDocumentString<WebhookEndpointsQuery, WebhookEndpointsQueryVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($endpointId: ID, $status: WebhookDeliveryStatus, $first: Int, $after: String) {
+  webhookDeliveries(
+    endpointId: $endpointId
+    status: $status
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        endpointId
+        event
+        payload
+        status
+        attempts
+        nextAttemptAt
+        lastStatusCode
+        lastError
+        createdAt
+        deliveredAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const CreateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) {
+    secret
+    endpoint {
+      id
+      url
+      events
+      description
+      active
+      createdAt
+      updatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateWebhookEndpointMutation, CreateWebhookEndpointMutationVariables>;
+export const UpdateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {
+  updateWebhookEndpoint(id: $id, input: $input) {
+    id
+    url
+    events
+    description
+    active
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateWebhookEndpointMutation, UpdateWebhookEndpointMutationVariables>;
+export const DeleteWebhookEndpointDocument = new TypedDocumentString(`
+    mutation DeleteWebhookEndpoint($id: ID!) {
+  deleteWebhookEndpoint(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteWebhookEndpointMutation, DeleteWebhookEndpointMutationVariables>;
+export const ReplayWebhookDeliveryDocument = new TypedDocumentString(`
+    mutation ReplayWebhookDelivery($id: ID!) {
+  replayWebhookDelivery(id: $id) {
+    id
+    status
+    attempts
+    lastStatusCode
+    lastError
+    deliveredAt
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayWebhookDeliveryMutation, ReplayWebhookDeliveryMutationVariables>;
+export const SendTestWebhookDocument = new TypedDocumentString(`
+    mutation SendTestWebhook($endpointId: ID!) {
+  sendTestWebhook(endpointId: $endpointId) {
+    id
+    event
+    status
+    attempts
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<SendTestWebhookMutation, SendTestWebhookMutationVariables>;
+export const MyNotificationSettingsDocument = new TypedDocumentString(`
+    query MyNotificationSettings {
+  myNotificationSettings {
+    kind
+    description
+    enabled
+    mandatory
+  }
+}
+    `) as unknown as TypedDocumentString<MyNotificationSettingsQuery, MyNotificationSettingsQueryVariables>;
+export const UpdateMyNotificationSettingsDocument = new TypedDocumentString(`
+    mutation UpdateMyNotificationSettings($settings: [NotificationSettingInput!]!) {
+  updateMyNotificationSettings(settings: $settings) {
+    kind
+    description
+    enabled
+    mandatory
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateMyNotificationSettingsMutation, UpdateMyNotificationSettingsMutationVariables>;

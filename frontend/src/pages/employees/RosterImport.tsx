@@ -3,7 +3,7 @@ import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/common';
 import CsvImport from '../../components/CsvImport';
 
-export const ROSTER_HEADER = 'email,name,employee_no,phone,department,cost_center,locale';
+export const ROSTER_HEADER = 'employee_no,name,email,phone,department,cost_center,status,locale';
 
 export default function RosterImport() {
   const { t } = useI18n();

@@ -1,21 +1,29 @@
-import { Alert, Card, Descriptions, List, Select, Switch, Typography } from 'antd';
-import { useI18n, type MessageKey } from '../../i18n';
+import { useState } from 'react';
+import { Card, Descriptions, List, Select, Space, Switch, Tooltip } from 'antd';
+import { LockOutlined } from '@ant-design/icons';
+import { hasKey, useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { useMutation, useQuery } from '../../api/hooks';
-import { UpdateUserMutation } from '../../api/operations';
-import { PageHeader, useFeedback } from '../../components/common';
-import { NOTIFICATION_EVENTS, NotificationPreferencesQuery, SetNotificationPreferenceMutation } from '../../planned/api';
-import type { Locale } from '../../gql/graphql';
+import { MyNotificationSettingsQuery, UpdateMyNotificationSettingsMutation, UpdateUserMutation } from '../../api/operations';
+import { ErrorAlert, PageHeader, useFeedback } from '../../components/common';
+import type { Locale, NotificationSetting } from '../../gql/graphql';
 
 export default function Notifications() {
   const { t } = useI18n();
   const { viewer, refresh } = useSession();
   const user = viewer?.user;
   const update = useMutation(UpdateUserMutation);
-  const prefs = useQuery(NotificationPreferencesQuery, {});
-  const setPref = useMutation(SetNotificationPreferenceMutation);
+  const prefs = useQuery(MyNotificationSettingsQuery, {});
+  const setPref = useMutation(UpdateMyNotificationSettingsMutation);
+  const [pending, setPending] = useState<string | null>(null);
   const fb = useFeedback();
-  const enabled = (event: string) => prefs.data?.notificationPreferences.find((p) => p.event === event)?.enabled ?? true;
+  // Optional kinds first, then the ones that are always sent (shown locked on).
+  const settings = [...(prefs.data?.myNotificationSettings ?? [])].sort((a, b) => Number(a.mandatory) - Number(b.mandatory));
+  /** The translated name of a kind; a kind the app does not know yet shows the server's description. */
+  const label = (s: Pick<NotificationSetting, 'kind' | 'description'>) => {
+    const key = `notify.event.${s.kind}`;
+    return hasKey(key) ? t(key) : s.description;
+  };
 
   return (
     <>
@@ -46,29 +54,46 @@ export default function Notifications() {
         </Descriptions>
       </Card>
       <Card title={t('notify.events')} style={{ maxWidth: 640 }}>
-        {prefs.error && <Alert type="info" showIcon message={t('notify.eventsUnavailable')} style={{ marginBottom: 12 }} />}
+        {prefs.error && <ErrorAlert error={prefs.error} onRetry={prefs.refetch} compact />}
         <List
           loading={prefs.loading}
-          dataSource={[...NOTIFICATION_EVENTS]}
-          renderItem={(event) => (
+          dataSource={settings}
+          data-testid="notification-settings"
+          renderItem={(s) => (
             <List.Item
               extra={
-                <Switch
-                  checked={enabled(event)}
-                  disabled={!!prefs.error || setPref.loading}
-                  aria-label={t(`notify.event.${event}` as MessageKey)}
-                  onChange={async (checked) => {
-                    try {
-                      await setPref.run({ event, enabled: checked });
-                      void prefs.refetch();
-                    } catch (e) {
-                      fb.error(e);
-                    }
-                  }}
-                />
+                s.mandatory ? (
+                  <Tooltip title={t('notify.mandatory')}>
+                    <Space size={4}>
+                      <LockOutlined aria-hidden />
+                      <Switch checked disabled aria-label={label(s)} />
+                    </Space>
+                  </Tooltip>
+                ) : (
+                  <Switch
+                    checked={s.enabled}
+                    loading={pending === s.kind}
+                    disabled={pending !== null}
+                    aria-label={label(s)}
+                    onChange={async (checked) => {
+                      setPending(s.kind);
+                      try {
+                        await setPref.run({ settings: [{ kind: s.kind, enabled: checked }] });
+                        void prefs.refetch();
+                      } catch (e) {
+                        fb.error(e);
+                      } finally {
+                        setPending(null);
+                      }
+                    }}
+                  />
+                )
               }
             >
-              <Typography.Text>{t(`notify.event.${event}` as MessageKey)}</Typography.Text>
+              <List.Item.Meta
+                title={label(s)}
+                description={s.mandatory ? t('notify.mandatory') : undefined}
+              />
             </List.Item>
           )}
         />
