@@ -12,6 +12,7 @@ mod m0003_recycle;
 mod m0004_csv;
 mod m0005_notify;
 mod m0006_security;
+mod m0007_export_jobs;
 mod util;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_csv::Migration),
             Box::new(m0005_notify::Migration),
             Box::new(m0006_security::Migration),
+            Box::new(m0007_export_jobs::Migration),
         ]
     }
 }

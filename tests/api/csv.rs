@@ -400,3 +400,164 @@ both!(a_hundred_thousand_row_distribution_commits_and_exports_with_flat_memory, 
     assert!(peak.saturating_sub(before) < 30 * 1024, "RSS grew by {} MB during the export", (peak - before) / 1024);
     app.assert_verified().await;
 });
+
+/// Like `both!`, with settings adjusted by `$adjust` and `data_dir` (where background exports
+/// are written) in a temporary directory that is removed afterwards.
+macro_rules! both_with {
+    ($name:ident, $adjust:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: &TestApp) $body
+
+            async fn go(backend: creditloop_tests::Backend) {
+                let dir = std::env::temp_dir().join(format!("creditloop-test-data-{}", uuid::Uuid::new_v4().simple()));
+                let data_dir = dir.clone();
+                let app = TestApp::spawn_with(backend, move |settings| {
+                    settings.data_dir = data_dir;
+                    #[allow(clippy::redundant_closure_call)]
+                    ($adjust)(settings);
+                })
+                .await;
+                run(&app).await;
+                app.cleanup().await;
+                let _ = std::fs::remove_dir_all(dir);
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                go(creditloop_tests::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                go(creditloop_tests::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+async fn job_request(app: &TestApp, who: &Login, kind: &str, query: &str) -> (u16, Value) {
+    let res = app
+        .client
+        .post(format!("{}/api/exports/{kind}/jobs{query}", app.address))
+        .bearer_auth(&who.token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("export job request failed: {e}"));
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn job_status(app: &TestApp, who: &Login, id: &Value) -> (u16, Value) {
+    let res = app
+        .client
+        .get(format!("{}/api/exports/jobs/{}", app.address, s(id)))
+        .bearer_auth(&who.token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("export job status failed: {e}"));
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn job_download(app: &TestApp, who: &Login, id: &Value) -> (u16, Option<String>, Vec<u8>) {
+    export(app, who, &format!("jobs/{}/download", s(id)), "").await
+}
+
+both_with!(a_background_export_is_written_by_the_worker_mailed_and_downloaded_by_whom_it_may, |_: &mut creditloop_server::Settings| {}, |app| {
+    let t = app.tenant(2).await;
+    let other = app.tenant(0).await;
+    app.stock(&t, "1000.00", "500.00").await;
+    let expiry = (app.app.now() + chrono::Duration::days(30)).format("%Y-%m-%d");
+    let dist = format!("employee_no,amount,expires_at,memo\nE0000,12.30,{expiry},\"multi\nline\"\nE0001,5.00,{expiry},=1+1\n");
+    import(app, &t.hr, "distributions", "", dist.as_bytes()).await;
+    let range = "?from=2020-01-01&to=2099-12-31&bom=1";
+    let (status, sync_disposition, sync_bytes) = export(app, &t.finance, "entries", range).await;
+    assert_eq!(status, 200);
+    let sync_rows = rows_of(&sync_bytes);
+    assert!(sync_rows.len() >= 6, "{sync_rows:?}");
+
+    // Who may ask: the same permission as the direct download.
+    for who in [&t.employees[0], &t.hr] {
+        let (status, body) = job_request(app, who, "entries", range).await;
+        assert_eq!((status, code(&body)), (403, "FORBIDDEN".into()), "{body}");
+    }
+    let (status, body) = job_request(app, &t.finance, "entries", "?from=yesterday").await;
+    assert_eq!((status, code(&body)), (400, "VALIDATION".into()), "{body}");
+    let (status, job) = job_request(app, &t.finance, "entries", range).await;
+    assert_eq!(status, 202, "{job}");
+    assert_eq!(job["status"], "PENDING", "{job}");
+    let id = job["id"].clone();
+
+    // Not ready yet: 409; nobody outside the tenant sees it; an employee may not look.
+    let (status, _, body) = job_download(app, &t.finance, &id).await;
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    let (status, body) = job_status(app, &other.finance, &id).await;
+    assert_eq!((status, code(&body)), (404, "NOT_FOUND".into()), "{body}");
+    let (status, body) = job_status(app, &t.employees[0], &id).await;
+    assert_eq!((status, code(&body)), (403, "FORBIDDEN".into()), "{body}");
+
+    let pass = app.app.run_worker_pass().await.unwrap_or_else(|e| panic!("worker pass: {e}"));
+    assert_eq!(pass.exports_written, 1);
+    let (status, job) = job_status(app, &t.finance, &id).await;
+    assert_eq!((status, s(&job["status"])), (200, "DONE".into()), "{job}");
+    assert_eq!(job["rowCount"], serde_json::json!(sync_rows.len()), "{job}");
+    assert_eq!(job["byteSize"], serde_json::json!(sync_bytes.len()), "{job}");
+
+    // The same bytes as the direct download, under the same name.
+    let (status, disposition, bytes) = job_download(app, &t.finance, &id).await;
+    assert_eq!(status, 200);
+    assert_eq!(disposition, sync_disposition);
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM asked for");
+    assert_eq!(rows_of(&bytes), sync_rows);
+    assert_eq!(bytes, sync_bytes);
+    // Anyone with exports.read in the tenant may download it; nobody else.
+    let (status, _, bytes) = job_download(app, &t.auditor, &id).await;
+    assert_eq!((status, rows_of(&bytes)), (200, sync_rows.clone()));
+    let (status, _, _) = job_download(app, &t.employees[0], &id).await;
+    assert_eq!(status, 403);
+    let (status, _, _) = job_download(app, &other.finance, &id).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = job_download(app, &t.finance, &serde_json::json!(uuid::Uuid::now_v7().to_string())).await;
+    assert_eq!(status, 404);
+
+    // The requester was told, once.
+    let messages = creditloop_app::outbox::recent(app.app.db.conn(), t.id, 100).await.unwrap_or_default();
+    let ready: Vec<_> = messages
+        .iter()
+        .filter_map(|m| match m {
+            creditloop_app::outbox::Message::ExportReady { export_id, user_id, name } => Some((export_id.to_string(), user_id.0.to_string(), name.clone())),
+            _ => None,
+        })
+        .collect();
+    let name = sync_disposition.unwrap_or_default().trim_start_matches("attachment; filename=\"").trim_end_matches('"').to_owned();
+    assert_eq!(ready, vec![(s(&id), t.finance.user_id.clone(), name)]);
+    // The job is not run twice.
+    let pass = app.app.run_worker_pass().await.unwrap_or_else(|e| panic!("worker pass: {e}"));
+    assert_eq!(pass.exports_written, 0);
+    app.assert_verified().await;
+});
+
+both_with!(imports_larger_than_the_configured_limits_are_refused, |s: &mut creditloop_server::Settings| {
+    s.import_bytes_max = 2_048;
+    s.import_rows_max = 3;
+}, |app| {
+    let t = app.tenant(0).await;
+    let mut big = String::from("employee_no,name,email\n");
+    for i in 0..100 {
+        big.push_str(&format!("L{i:03},Person {i},p{i}@limits.test\n"));
+    }
+    assert!(big.len() > 2_048);
+    let (status, body) = upload(app, &t.hr, "employees", "", big.as_bytes()).await;
+    assert_eq!((status, code(&body)), (400, "VALIDATION".into()), "{body}");
+    assert!(s(&body["errors"][0]["message"]).contains("larger than 2 KiB"), "{body}");
+    let four = "employee_no,name,email\nL1,A,a@limits.test\nL2,B,b@limits.test\nL3,C,c@limits.test\nL4,D,d@limits.test\n";
+    let (status, body) = upload(app, &t.hr, "employees", "", four.as_bytes()).await;
+    assert_eq!((status, code(&body)), (400, "VALIDATION".into()), "{body}");
+    assert!(s(&body["errors"][0]["message"]).contains("more than 3 rows"), "{body}");
+    let three = "employee_no,name,email\nL1,A,a@limits.test\nL2,B,b@limits.test\nL3,C,c@limits.test\n";
+    let done = import(app, &t.hr, "employees", "", three.as_bytes()).await;
+    assert_eq!(done["new"], 3, "{done}");
+});

@@ -8,11 +8,12 @@
 //! so our own signed decimals ("-12.30") stay numbers.
 
 use crate::principal::Principal;
-use crate::{App, AppError, AppResult};
+use crate::{audit, outbox, App, AppError, AppResult};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use creditloop_domain::{Fen, Permission, Rate, TenantId};
-use creditloop_ledger::store::{placeholders, query_all};
+use creditloop_ledger::store::{exec, placeholders, query_all, query_one};
 use futures::Stream;
+use serde::{Deserialize, Serialize};
 use sea_orm::{QueryResult, Value};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -82,7 +83,7 @@ impl ExportKind {
 }
 
 /// What to export, as the client sent it; the bounds are read in the tenant's time zone.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ExportQuery {
     /// Inclusive start: a date (`2026-11-01`) or an RFC 3339 time.
     pub from: Option<String>,
@@ -165,6 +166,15 @@ fn write_rows(rows: &[Vec<Cell>], tz: chrono_tz::Tz) -> AppResult<Vec<u8>> {
     w.into_inner().map_err(AppError::internal)
 }
 
+/// The permissions an export of `kind` needs, checked before any work.
+fn require_export(principal: &Principal, kind: ExportKind) -> AppResult<()> {
+    principal.require(Permission::ExportsRead)?;
+    if kind == ExportKind::Reconciliation {
+        principal.require(Permission::LedgerVerify)?;
+    }
+    Ok(())
+}
+
 /// Where the next page starts, per kind.
 #[derive(Debug, Clone)]
 enum Cursor {
@@ -198,6 +208,8 @@ pub struct Exporter {
     cursor: Cursor,
     header_sent: bool,
     running: Running,
+    /// Data rows written so far (the header not counted).
+    rows_written: u64,
 }
 
 /// A ready export: its file name and its chunks.
@@ -228,16 +240,25 @@ impl App {
     /// Checks the permission and the parameters and prepares an export; the rows are read
     /// as the stream is consumed.
     pub async fn export(&self, principal: &Principal, kind: ExportKind, query: ExportQuery) -> AppResult<ExportFile> {
-        principal.require(Permission::ExportsRead)?;
-        if kind == ExportKind::Reconciliation {
-            principal.require(Permission::LedgerVerify)?;
-        }
+        require_export(principal, kind)?;
+        self.prepare_export(principal, kind, query, None).await
+    }
+
+    /// Prepares an export without checking permissions (done by the caller). `as_of` stands
+    /// in for "now" as the default end of the range (a background job's request time).
+    async fn prepare_export(
+        &self,
+        principal: &Principal,
+        kind: ExportKind,
+        query: ExportQuery,
+        as_of: Option<DateTime<Utc>>,
+    ) -> AppResult<ExportFile> {
         let tenant = self.tenant(principal).await?;
         let tz: chrono_tz::Tz = tenant.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
         let from_at = bound(query.from.as_deref(), tz, false, "from")?;
         let to_at = bound(query.to.as_deref(), tz, true, "to")?;
         let from = from_at.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        let to = to_at.unwrap_or_else(|| self.now() + chrono::Duration::seconds(1));
+        let to = to_at.unwrap_or_else(|| as_of.unwrap_or_else(|| self.now()) + chrono::Duration::seconds(1));
         if to <= from {
             return Err(AppError::validation("to", "the end of the range must be after its start"));
         }
@@ -265,6 +286,7 @@ impl App {
                 cursor: Cursor::Start,
                 header_sent: false,
                 running: Running::default(),
+                rows_written: 0,
             },
         })
     }
@@ -348,6 +370,7 @@ impl Exporter {
             // A page can be empty after filtering (statements by department) while more
             // pages follow; only an exhausted cursor ends the file.
             if !rows.is_empty() {
+                self.rows_written += rows.len() as u64;
                 return Ok(Some(write_rows(&rows, self.tz)?));
             }
         }
@@ -662,6 +685,379 @@ impl Exporter {
             .into_iter()
             .map(|m| vec![Cell::Text(m.topup_id.to_string()), Cell::Text(m.ledger), Cell::Text(m.carrier)])
             .collect())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Background exports
+// ---------------------------------------------------------------------------------------
+
+/// How long a finished background export can be downloaded.
+pub const EXPORT_KEEP_DAYS: i64 = 7;
+/// A worker's lease on an export job. It is renewed while the file is written, so only a
+/// crashed (or stuck) worker loses its job to another one.
+pub const EXPORT_LEASE_SECONDS: i64 = 300;
+/// Claims of one job, at most: a job that keeps crashing its worker ends as FAILED.
+pub const EXPORT_ATTEMPTS_MAX: i32 = 3;
+/// Jobs claimed per pass (run one after the other).
+const EXPORT_CLAIM_BATCH: i64 = 2;
+/// Chunks written between lease renewals.
+const LEASE_RENEW_CHUNKS: u64 = 20;
+/// Bytes per chunk of a download.
+const DOWNLOAD_CHUNK_BYTES: usize = 64 * 1024;
+
+/// What a background job exports: the filters as sent, and when it was asked for (the
+/// default end of the range, so a job run later exports what the request would have).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct JobParams {
+    #[serde(flatten)]
+    query: ExportQuery,
+    as_of: DateTime<Utc>,
+}
+
+/// A background export as its requester sees it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportJob {
+    pub id: Uuid,
+    pub kind: String,
+    /// PENDING, RUNNING, DONE, FAILED or EXPIRED (the file was removed after
+    /// [`EXPORT_KEEP_DAYS`]).
+    pub status: String,
+    pub file_name: String,
+    pub byte_size: Option<i64>,
+    pub row_count: Option<i64>,
+    pub error: Option<String>,
+    pub requested_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    tenant: TenantId,
+    #[serde(skip)]
+    params: String,
+}
+
+impl ExportJob {
+    fn from_row(r: &QueryResult) -> AppResult<ExportJob> {
+        Ok(ExportJob {
+            id: r.try_get("", "id")?,
+            kind: r.try_get("", "kind")?,
+            status: r.try_get("", "status")?,
+            file_name: r.try_get("", "file_name")?,
+            byte_size: r.try_get("", "byte_size")?,
+            row_count: r.try_get("", "row_count")?,
+            error: r.try_get("", "error")?,
+            requested_by: r.try_get("", "requested_by")?,
+            created_at: r.try_get("", "created_at")?,
+            finished_at: r.try_get("", "finished_at")?,
+            expires_at: r.try_get("", "expires_at")?,
+            tenant: TenantId(r.try_get("", "tenant_id")?),
+            params: r.try_get("", "params")?,
+        })
+    }
+}
+
+const JOB_COLUMNS: &str = "id, tenant_id, kind, params, status, requested_by, file_name, byte_size, row_count, error, \
+                           created_at, finished_at, expires_at";
+
+/// Where a job's finished file lives: `data_dir/exports/{tenant}/{id}.csv`.
+fn job_dir(data_dir: &std::path::Path, tenant: TenantId) -> std::path::PathBuf {
+    data_dir.join("exports").join(tenant.0.to_string())
+}
+
+fn job_path(data_dir: &std::path::Path, tenant: TenantId, id: Uuid) -> std::path::PathBuf {
+    job_dir(data_dir, tenant).join(format!("{id}.csv"))
+}
+
+/// Runs blocking file work off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(AppError::internal)?.map_err(AppError::internal)
+}
+
+impl App {
+    /// Queues an export to be written in the background; the same permissions and filters
+    /// as [`App::export`], checked now. The requester is mailed when the file is ready.
+    pub async fn request_export_job(&self, principal: &Principal, kind: ExportKind, query: ExportQuery) -> AppResult<ExportJob> {
+        require_export(principal, kind)?;
+        let user = principal.require_user()?;
+        let now = self.now();
+        // Validates the filters (and names the file) exactly as a direct download would.
+        let file = self.prepare_export(principal, kind, query.clone(), Some(now)).await?;
+        let params = serde_json::to_string(&JobParams { query, as_of: now })?;
+        let id = Uuid::now_v7();
+        let tx = self.tx(principal).await?;
+        let result = exec(
+            &*tx,
+            "INSERT INTO export_jobs (id, tenant_id, kind, params, status, requested_by, file_name, attempts, created_at) \
+             VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, 0, $7)",
+            vec![id.into(), principal.tenant.0.into(), kind.as_str().into(), params.clone().into(), user.0.into(), file.filename.clone().into(), now.into()],
+        )
+        .await
+        .map(|_| ExportJob {
+            id,
+            kind: kind.as_str().to_owned(),
+            status: "PENDING".into(),
+            file_name: file.filename,
+            byte_size: None,
+            row_count: None,
+            error: None,
+            requested_by: user.0,
+            created_at: now,
+            finished_at: None,
+            expires_at: None,
+            tenant: principal.tenant,
+            params,
+        })
+        .map_err(AppError::from);
+        self.finish(tx, principal, "exports.request", Some(format!("export:{id} {}", kind.as_str())), result).await
+    }
+
+    /// A background export of the principal's tenant: its requester, or anyone who may read
+    /// exports, may see it; another tenant's id is not found.
+    pub async fn export_job(&self, principal: &Principal, id: Uuid) -> AppResult<ExportJob> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM export_jobs WHERE tenant_id = $1 AND id = $2");
+        let row = query_one(self.db.conn(), &sql, vec![principal.tenant.0.into(), id.into()])
+            .await?
+            .ok_or_else(|| AppError::not_found("export"))?;
+        let job = ExportJob::from_row(&row)?;
+        let own = principal.user_id().is_some_and(|u| u.0 == job.requested_by);
+        if !own {
+            principal.require(Permission::ExportsRead)?;
+        }
+        Ok(job)
+    }
+
+    /// The finished file of a background export, as a stream of chunks read from disk.
+    pub async fn export_job_download(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+    ) -> AppResult<(ExportJob, impl Stream<Item = AppResult<Vec<u8>>> + 'static)> {
+        let job = self.export_job(principal, id).await?;
+        let expired = job.status == "EXPIRED" || job.expires_at.is_some_and(|at| at <= self.now());
+        if expired {
+            return Err(AppError::new(creditloop_domain::ErrorCode::NotFound, "this export has expired; request it again"));
+        }
+        if job.status != "DONE" {
+            return Err(AppError::conflict(format!("the export is not ready yet (it is {})", job.status)));
+        }
+        let path = job_path(&self.config.data_dir, job.tenant, job.id);
+        let file = blocking(move || std::fs::File::open(path)).await?;
+        let stream = futures::stream::unfold(Some(file), |file| async move {
+            let mut file = file?;
+            let read = tokio::task::spawn_blocking(move || {
+                use std::io::Read;
+                let mut buf = vec![0u8; DOWNLOAD_CHUNK_BYTES];
+                let n = file.read(&mut buf)?;
+                buf.truncate(n);
+                Ok::<_, std::io::Error>((file, buf))
+            })
+            .await;
+            match read {
+                Ok(Ok((_, buf))) if buf.is_empty() => None,
+                Ok(Ok((file, buf))) => Some((Ok(buf), Some(file))),
+                Ok(Err(e)) => Some((Err(AppError::internal(e)), None)),
+                Err(e) => Some((Err(AppError::internal(e)), None)),
+            }
+        });
+        Ok((job, stream))
+    }
+
+    /// Writes the files of queued background exports (one worker pass). Jobs are claimed
+    /// under a lease, so replicas never run one job at the same time, and a crashed worker's
+    /// job is taken over once its lease lapses. Returns the jobs finished.
+    pub async fn run_export_jobs(&self) -> AppResult<usize> {
+        let now = self.now();
+        // Platform work across tenants: no tenant scope.
+        exec(
+            self.db.conn(),
+            "UPDATE export_jobs SET status = 'FAILED', error = 'the export was interrupted too many times', \
+             finished_at = $1, lease = NULL, locked_until = NULL \
+             WHERE status = 'RUNNING' AND locked_until < $1 AND attempts >= $2",
+            vec![now.into(), EXPORT_ATTEMPTS_MAX.into()],
+        )
+        .await?;
+        self.expire_export_files(now).await?;
+        let token = Uuid::new_v4();
+        let skip_locked = if self.db.backend() == sea_orm::DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+        let sql = format!(
+            "UPDATE export_jobs SET status = 'RUNNING', lease = $1, locked_until = $2, attempts = attempts + 1, started_at = $3 \
+             WHERE id IN (SELECT id FROM export_jobs WHERE (status = 'PENDING' OR (status = 'RUNNING' AND locked_until < $3)) \
+               AND attempts < $4 ORDER BY created_at LIMIT $5 {skip_locked}) \
+             RETURNING {JOB_COLUMNS}, attempts"
+        );
+        let tx = self.db.begin_write().await?;
+        let rows = query_all(
+            &*tx,
+            &sql,
+            vec![
+                token.into(),
+                (now + chrono::Duration::seconds(EXPORT_LEASE_SECONDS)).into(),
+                now.into(),
+                EXPORT_ATTEMPTS_MAX.into(),
+                EXPORT_CLAIM_BATCH.into(),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        let mut finished = 0;
+        for row in &rows {
+            let job = ExportJob::from_row(row)?;
+            let attempts: i32 = row.try_get("", "attempts")?;
+            match self.write_export_job(&job, token).await {
+                Ok(true) => finished += 1,
+                Ok(false) => {}
+                Err(err) => {
+                    tracing::warn!(export = %job.id, error = %err, attempts, "background export failed");
+                    let retry = attempts < EXPORT_ATTEMPTS_MAX;
+                    exec(
+                        self.db.conn(),
+                        "UPDATE export_jobs SET status = $1, error = $2, finished_at = $3, lease = NULL, locked_until = NULL \
+                         WHERE id = $4 AND status = 'RUNNING' AND lease = $5",
+                        vec![
+                            (if retry { "PENDING" } else { "FAILED" }).into(),
+                            err.public_message().to_owned().into(),
+                            (if retry { None } else { Some(self.now()) }).into(),
+                            job.id.into(),
+                            token.into(),
+                        ],
+                    )
+                    .await?;
+                }
+            }
+        }
+        Ok(finished)
+    }
+
+    /// Streams one job's export into `{id}.{lease}.tmp` beside its final place, renames it
+    /// into place and marks the job DONE (with the mail to its requester) in one
+    /// transaction. `Ok(false)`: the lease was lost to another worker.
+    async fn write_export_job(&self, job: &ExportJob, token: Uuid) -> AppResult<bool> {
+        let kind = ExportKind::parse(&job.kind).ok_or_else(|| AppError::internal(format!("unknown export kind {}", job.kind)))?;
+        let params: JobParams = serde_json::from_str(&job.params)?;
+        let system = Principal::system(job.tenant);
+        let file = self.prepare_export(&system, kind, params.query, Some(params.as_of)).await?;
+        let dir = job_dir(&self.config.data_dir, job.tenant);
+        let tmp = dir.join(format!("{}.{}.tmp", job.id, token.simple()));
+        let path = job_path(&self.config.data_dir, job.tenant, job.id);
+        let out = {
+            let (dir, tmp) = (dir.clone(), tmp.clone());
+            blocking(move || {
+                std::fs::create_dir_all(&dir)?;
+                std::fs::File::create(&tmp)
+            })
+            .await?
+        };
+        let written = self.write_chunks(file.exporter, out, job.id, token).await;
+        let (bytes, rows) = match written {
+            Ok(Some(sizes)) => sizes,
+            other => {
+                let tmp = tmp.clone();
+                if let Err(e) = blocking(move || std::fs::remove_file(tmp)).await {
+                    tracing::warn!(export = %job.id, error = %e, "could not remove a partial export file");
+                }
+                return other.map(|_| false);
+            }
+        };
+        {
+            let (tmp, path) = (tmp.clone(), path.clone());
+            blocking(move || std::fs::rename(tmp, path)).await?;
+        }
+        let now = self.now();
+        let tx = self.tx(&system).await?;
+        let flipped = exec(
+            &*tx,
+            "UPDATE export_jobs SET status = 'DONE', byte_size = $1, row_count = $2, error = NULL, finished_at = $3, \
+             expires_at = $4, lease = NULL, locked_until = NULL \
+             WHERE tenant_id = $5 AND id = $6 AND status = 'RUNNING' AND lease = $7",
+            vec![
+                i64::try_from(bytes).unwrap_or(i64::MAX).into(),
+                i64::try_from(rows).unwrap_or(i64::MAX).into(),
+                now.into(),
+                (now + chrono::Duration::days(EXPORT_KEEP_DAYS)).into(),
+                job.tenant.0.into(),
+                job.id.into(),
+                token.into(),
+            ],
+        )
+        .await?
+        .rows_affected()
+            == 1;
+        if flipped {
+            let message = outbox::Message::ExportReady {
+                export_id: job.id,
+                user_id: creditloop_domain::UserId(job.requested_by),
+                name: job.file_name.clone(),
+            };
+            outbox::enqueue(&*tx, job.tenant, message, now).await?;
+            let target = format!("export:{} {} rows {rows} bytes {bytes}", job.id, job.kind);
+            audit::append(&*tx, &system, "exports.finish", Some(&target), "ok", None, now).await?;
+        }
+        tx.commit().await?;
+        Ok(flipped)
+    }
+
+    /// Writes every chunk of `exporter` to `out` and syncs it; renews the lease as it goes.
+    /// Returns (bytes, data rows), or `None` when the lease was lost.
+    async fn write_chunks(&self, mut exporter: Exporter, out: std::fs::File, id: Uuid, token: Uuid) -> AppResult<Option<(u64, u64)>> {
+        let mut out = Some(out);
+        let (mut bytes, mut chunks) = (0u64, 0u64);
+        while let Some(chunk) = exporter.next_chunk().await? {
+            bytes += chunk.len() as u64;
+            chunks += 1;
+            let mut file = out.take().ok_or_else(|| AppError::internal("export file lost"))?;
+            out = Some(
+                blocking(move || {
+                    use std::io::Write;
+                    file.write_all(&chunk)?;
+                    Ok(file)
+                })
+                .await?,
+            );
+            if chunks % LEASE_RENEW_CHUNKS == 0 {
+                let renewed = exec(
+                    self.db.conn(),
+                    "UPDATE export_jobs SET locked_until = $1 WHERE id = $2 AND status = 'RUNNING' AND lease = $3",
+                    vec![(self.now() + chrono::Duration::seconds(EXPORT_LEASE_SECONDS)).into(), id.into(), token.into()],
+                )
+                .await?
+                .rows_affected();
+                if renewed != 1 {
+                    tracing::warn!(export = %id, "lost the lease on a background export; another worker has it");
+                    return Ok(None);
+                }
+            }
+        }
+        let file = out.ok_or_else(|| AppError::internal("export file lost"))?;
+        blocking(move || file.sync_all()).await?;
+        Ok(Some((bytes, exporter.rows_written)))
+    }
+
+    /// Removes the files of finished exports past their keep time and marks them EXPIRED.
+    async fn expire_export_files(&self, now: DateTime<Utc>) -> AppResult<()> {
+        let rows = query_all(
+            self.db.conn(),
+            "SELECT id, tenant_id FROM export_jobs WHERE status = 'DONE' AND expires_at <= $1 ORDER BY expires_at LIMIT 100",
+            vec![now.into()],
+        )
+        .await?;
+        for r in &rows {
+            let id: Uuid = r.try_get("", "id")?;
+            let tenant = TenantId(r.try_get("", "tenant_id")?);
+            let path = job_path(&self.config.data_dir, tenant, id);
+            let removed = blocking(move || match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            })
+            .await;
+            if let Err(e) = removed {
+                tracing::warn!(export = %id, error = %e, "could not remove an expired export file");
+                continue;
+            }
+            exec(self.db.conn(), "UPDATE export_jobs SET status = 'EXPIRED' WHERE id = $1 AND status = 'DONE'", vec![id.into()]).await?;
+        }
+        Ok(())
     }
 }
 

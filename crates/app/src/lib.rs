@@ -63,6 +63,12 @@ pub struct AppConfig {
     pub worker_housekeeping_ms: u64,
     /// Mail and webhook delivery.
     pub notify: notify::NotifyConfig,
+    /// Where local files live; background exports are written under `exports/` in it.
+    pub data_dir: std::path::PathBuf,
+    /// Largest CSV import accepted, in bytes.
+    pub import_bytes_max: usize,
+    /// Most data rows one CSV import may have.
+    pub import_rows_max: usize,
 }
 
 impl Default for AppConfig {
@@ -80,6 +86,9 @@ impl Default for AppConfig {
             topup_lease_seconds: 120,
             worker_housekeeping_ms: 30_000,
             notify: notify::NotifyConfig::default(),
+            data_dir: std::path::PathBuf::from("data"),
+            import_bytes_max: 20 * 1024 * 1024,
+            import_rows_max: 200_000,
         }
     }
 }

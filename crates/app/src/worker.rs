@@ -17,6 +17,7 @@ pub struct PassReport {
     pub periods_paid: usize,
     pub lots_expired: usize,
     pub recycles_settled: usize,
+    pub exports_written: usize,
 }
 
 impl App {
@@ -26,8 +27,9 @@ impl App {
         let periods_paid = self.run_due_schedules().await?;
         let lots_expired = self.sweep_expired().await?.lots;
         let recycles_settled = self.settle_due_recycles().await?;
+        let exports_written = self.run_export_jobs().await?;
         self.deliver_notifications().await?;
-        Ok(PassReport { topups_settled, periods_paid, lots_expired, recycles_settled })
+        Ok(PassReport { topups_settled, periods_paid, lots_expired, recycles_settled, exports_written })
     }
 
     /// Runs until `stop` turns true. Errors are logged and retried on the next tick: a
@@ -37,6 +39,9 @@ impl App {
         let mut housekeeping = tokio::time::interval(Duration::from_millis(self.config.worker_housekeeping_ms.max(100)));
         topups.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         housekeeping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Background exports can take minutes: they run beside the loop (one pass at a time
+        // per process), so top-ups and mail do not wait for them.
+        let exporting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         loop {
             tokio::select! {
                 _ = stop.changed() => {
@@ -59,6 +64,15 @@ impl App {
                     }
                     if let Err(e) = self.settle_due_recycles().await {
                         tracing::warn!(error = %e, "recycle settlement failed");
+                    }
+                    if !exporting.swap(true, std::sync::atomic::Ordering::AcqRel) {
+                        let (app, exporting) = (self.clone(), exporting.clone());
+                        tokio::spawn(async move {
+                            if let Err(e) = app.run_export_jobs().await {
+                                tracing::warn!(error = %e, "background export pass failed");
+                            }
+                            exporting.store(false, std::sync::atomic::Ordering::Release);
+                        });
                     }
                     match creditloop_ledger::idempotency::purge(self.db.conn(), self.now()).await {
                         Ok(n) if n > 0 => tracing::info!(keys = n, "forgot expired idempotency keys"),

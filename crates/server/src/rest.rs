@@ -5,6 +5,10 @@
 //! - `POST /api/imports/{id}/commit` (header `Idempotency-Key`) applies it, all or nothing.
 //! - `GET /api/imports/templates/{kind}` downloads a template.
 //! - `GET /api/exports/{kind}?from=&to=&bom=1` streams a CSV file.
+//! - `POST /api/exports/{kind}/jobs?from=&to=&bom=1` queues the same export to be written in
+//!   the background (202 with the job); the requester is mailed when it is ready.
+//! - `GET /api/exports/jobs/{id}` answers a job's status; `GET /api/exports/jobs/{id}/download`
+//!   streams its finished file (409 while it is not done).
 //!
 //! Errors use the GraphQL error shape (`{"errors":[{"message","extensions":{"code"}}]}`) with
 //! the HTTP status of the error code, so one client-side reader understands both APIs.
@@ -30,6 +34,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/imports/templates/{kind}", web::get().to(import_template))
             .route("/imports/{id}/commit", web::post().to(import_commit))
             .route("/imports/{kind}", web::post().to(import_upload))
+            .route("/exports/jobs/{id}/download", web::get().to(export_job_download))
+            .route("/exports/jobs/{id}", web::get().to(export_job_status))
+            .route("/exports/{kind}/jobs", web::post().to(export_job_request))
             .route("/exports/{kind}", web::get().to(export_csv))
             .default_service(web::to(not_found)),
     );
@@ -55,14 +62,29 @@ async fn principal(state: &State, req: &HttpRequest) -> Result<Principal, HttpRe
     }
 }
 
-fn import_limits() -> ImportLimits {
-    ImportLimits::default()
+/// The import limits from the settings (`import_bytes_max`, `import_rows_max`).
+fn import_limits(state: &State) -> ImportLimits {
+    ImportLimits { bytes_max: state.app.config.import_bytes_max, rows_max: state.app.config.import_rows_max }
+}
+
+/// A byte count for people: "20 MiB", "512 KiB", "100 bytes".
+fn human_bytes(n: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= MIB {
+        format!("{:.1} MiB", n as f64 / MIB as f64)
+    } else if n >= 1024 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Reads the multipart field `file`. The body is read up to the limit first (refusing more
 /// without buffering it), then split with `multer`.
 async fn read_file_field(req: &HttpRequest, payload: web::Payload, limits: ImportLimits) -> Result<Vec<u8>, AppError> {
-    let too_large = || AppError::validation("file", format!("the file is larger than {} MiB", limits.bytes_max / (1024 * 1024)));
+    let too_large = || AppError::validation("file", format!("the file is larger than {}", human_bytes(limits.bytes_max)));
     let body_max = limits.bytes_max + MULTIPART_OVERHEAD_BYTES;
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > body_max) {
@@ -120,7 +142,7 @@ async fn import_upload(
             return fail(&req, &err);
         }
     }
-    let limits = import_limits();
+    let limits = import_limits(&state);
     let bytes = match read_file_field(&req, payload, limits).await {
         Ok(b) => b,
         Err(err) => return fail(&req, &err),
@@ -195,4 +217,68 @@ async fn export_csv(
         res.insert_header((header::CONTENT_DISPOSITION, value));
     }
     res.streaming(body)
+}
+
+/// The job id in the path, or the 404 to send.
+fn job_id(req: &HttpRequest, path: &str) -> Result<uuid::Uuid, HttpResponse> {
+    uuid::Uuid::parse_str(path).map_err(|_| fail(req, &AppError::not_found("export")))
+}
+
+async fn export_job_request(
+    state: web::Data<State>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    let Some(kind) = ExportKind::parse(&path) else {
+        return fail(&req, &AppError::not_found("export kind"));
+    };
+    let principal = match principal(&state, &req).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    match state.app.request_export_job(&principal, kind, export_query(&query)).await {
+        Ok(job) => HttpResponse::Accepted().insert_header((header::CACHE_CONTROL, "no-store")).json(job),
+        Err(err) => fail(&req, &err),
+    }
+}
+
+async fn export_job_status(state: web::Data<State>, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let id = match job_id(&req, &path) {
+        Ok(id) => id,
+        Err(res) => return res,
+    };
+    let principal = match principal(&state, &req).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    match state.app.export_job(&principal, id).await {
+        Ok(job) => HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(job),
+        Err(err) => fail(&req, &err),
+    }
+}
+
+async fn export_job_download(state: web::Data<State>, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let id = match job_id(&req, &path) {
+        Ok(id) => id,
+        Err(res) => return res,
+    };
+    let principal = match principal(&state, &req).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let (job, stream) = match state.app.export_job_download(&principal, id).await {
+        Ok(found) => found,
+        Err(err) => return fail(&req, &err),
+    };
+    let mut res = HttpResponse::Ok();
+    res.content_type("text/csv; charset=utf-8").insert_header((header::CACHE_CONTROL, "no-store"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", job.file_name)) {
+        res.insert_header((header::CONTENT_DISPOSITION, value));
+    }
+    let body = stream.map(|chunk| chunk.map(web::Bytes::from));
+    match job.byte_size.and_then(|n| u64::try_from(n).ok()) {
+        Some(size) => res.no_chunking(size).streaming(body),
+        None => res.streaming(body),
+    }
 }
