@@ -181,12 +181,18 @@ export function buildState(now = Date.now()) {
     });
   }
   const webhooks = [
-    { id: id('wh'), url: 'https://erp.example.com/hooks/creditloop', events: ['topup.succeeded', 'topup.failed', 'grant.created'], enabled: true, createdAt: iso(now - 20 * DAY) },
+    { id: id('wh'), url: 'https://erp.example.com/hooks/creditloop', events: ['topup.succeeded', 'topup.failed', 'credit.received'], description: '金蝶 ERP', active: true, createdAt: iso(now - 20 * DAY), updatedAt: iso(now - 20 * DAY) },
   ];
   const deliveries = [];
   for (let i = 0; i < 8; i++) {
     const ok = i % 5 !== 2;
-    deliveries.push({ id: id('dl'), webhookId: webhooks[0].id, event: ['topup.succeeded', 'grant.created', 'topup.failed'][i % 3], status: ok ? 'DELIVERED' : i === 2 ? 'PENDING' : 'FAILED', attempts: ok ? 1 : 3, responseStatus: ok ? 200 : 503, createdAt: iso(now - i * 5400000), deliveredAt: ok ? iso(now - i * 5400000 + 800) : null });
+    const event = ['topup.succeeded', 'credit.received', 'topup.failed'][i % 3];
+    const at = now - i * 5400000;
+    deliveries.push({
+      id: id('dl'), endpointId: webhooks[0].id, event, payload: JSON.stringify({ event, id: `evt_${1000 + i}`, at: iso(at) }),
+      status: ok ? 'DELIVERED' : i === 2 ? 'PENDING' : 'FAILED', attempts: ok ? 1 : 3, nextAttemptAt: iso(at + 600000),
+      lastStatusCode: ok ? 200 : 503, lastError: ok ? null : 'HTTP 503 Service Unavailable', createdAt: iso(at), deliveredAt: ok ? iso(at + 800) : null,
+    });
   }
 
   return {

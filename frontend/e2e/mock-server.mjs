@@ -20,11 +20,18 @@ const DIST = path.join(root, 'dist');
 const PASSWORD = process.env.CREDITLOOP_DEMO_PASSWORD ?? 'demo-password-2026';
 const ROLE_PERMISSIONS = JSON.parse(fs.readFileSync(path.join(root, 'src/auth/role-permissions.json'), 'utf8'));
 
-// The same schema the web app is typed against (codegen.ts): the server's schema.graphql plus
-// the webhook/notification plan (src/planned/planned.graphql).
+// The same schema the web app is typed against (codegen.ts): the server's schema.graphql.
 const SCHEMA_FILE = process.env.CREDITLOOP_SCHEMA ?? path.join(root, '../schema.graphql');
-const sources = [SCHEMA_FILE, path.join(root, 'src/planned/planned.graphql')];
-const loadSchema = () => buildASTSchema(mergeTypeDefs(sources.map((f) => fs.readFileSync(f, 'utf8')), { ignoreFieldConflicts: true }));
+const loadSchema = () => buildASTSchema(mergeTypeDefs([fs.readFileSync(SCHEMA_FILE, 'utf8')]));
+// The server's lists (crates/app/src/webhooks.rs EVENTS, crates/app/src/notify.rs *_KINDS).
+const WEBHOOK_EVENTS = ['credit.received', 'credit.expiring_soon', 'topup.succeeded', 'topup.failed', 'approval.requested', 'review.needed', 'dispute.updated', 'recycle.settled', 'cashout.paid', 'balance.low', 'export.ready'];
+const OPTIONAL_KINDS = [
+  ['credit_received', 'Credit arrived in your wallet.'], ['expiring_soon', 'Credit in your wallet expires soon.'], ['topup_result', 'A top-up was delivered or failed.'],
+  ['dispute_update', 'A dispute you opened changed.'], ['cashout_paid', 'A cash-out was paid.'], ['export_ready', 'An export you asked for is ready.'],
+  ['approval_requested', 'A purchase waits for approval (finance).'], ['review_needed', 'An item waits in the review queue (finance).'],
+  ['recycle_settled', 'A recycle settled (finance).'], ['low_pool_balance', 'The credit pool is low (finance).'],
+];
+const MANDATORY_KINDS = [['invitation', 'Invitations to set a password.'], ['one_time_code', 'One-time codes for top-ups.'], ['security_alert', 'Security notices about your account.']];
 
 export function createMockServer() {
   const schema = loadSchema();
@@ -89,6 +96,19 @@ export function createMockServer() {
     granted: money(S.users.reduce((a, u) => { const w = wallet(u); return a + (w ? fen(w.balance) : 0); }, 0)),
   });
   const tenantObj = (ctx) => ({ ...S.tenant, balances: () => (need(ctx, 'tenant.read'), balances()), policy: () => S.policy });
+  const checkWebhookUrl = (url) => {
+    if (!/^https?:\/\/[^\s/]+/.test(url ?? '')) throw err('VALIDATION', 'the URL must start with https://', { field: 'url' });
+    return url.trim();
+  };
+  const checkEvents = (events) => {
+    const unknown = events.find((e) => !WEBHOOK_EVENTS.includes(e));
+    if (unknown) throw err('VALIDATION', `unknown event ${unknown}; known: ${WEBHOOK_EVENTS.join(', ')}`, { field: 'events' });
+    return events;
+  };
+  const notificationSettings = (ctx) => [
+    ...OPTIONAL_KINDS.map(([kind, description]) => ({ kind, description, enabled: S.prefs.get(`${ctx.user.id}:${kind}`) ?? true, mandatory: false })),
+    ...MANDATORY_KINDS.map(([kind, description]) => ({ kind, description, enabled: true, mandatory: true })),
+  ];
   const operatorOf = (phone) => {
     if (!/^1\d{10}$/.test(phone)) throw err('VALIDATION', 'phone must be 11 digits starting with 1', { field: 'phone' });
     const p3 = phone.slice(0, 3);
@@ -214,9 +234,12 @@ export function createMockServer() {
     },
     cashouts: ({ status, first }, ctx) => (need(ctx, 'payouts.read'), sortDesc(S.cashouts.filter((c) => !status || c.status === status)).slice(0, first ?? 50)),
     myCashouts: ({ first }, ctx) => (need(ctx, 'cashouts.own'), sortDesc(S.cashouts.filter((c) => c.employee.id === ctx.user.id)).slice(0, first ?? 50)),
-    webhooks: (_a, ctx) => (need(ctx, 'webhooks.manage'), S.webhooks),
-    webhookDeliveries: ({ webhookId }, ctx) => (need(ctx, 'webhooks.manage'), S.deliveries.filter((d) => !webhookId || d.webhookId === webhookId)),
-    notificationPreferences: (_a, ctx) => (signedIn(ctx), ['credit_received', 'expiring_soon', 'topup_result', 'dispute_update', 'cashout_paid'].map((event) => ({ event, enabled: S.prefs.get(`${ctx.user.id}:${event}`) ?? true }))),
+    webhookEndpoints: (_a, ctx) => (need(ctx, 'webhooks.manage'), S.webhooks),
+    webhookEvents: () => WEBHOOK_EVENTS,
+    webhookDeliveries: ({ endpointId, status, first, after }, ctx) => (
+      need(ctx, 'webhooks.manage'), conn(sortDesc(S.deliveries.filter((d) => (!endpointId || d.endpointId === endpointId) && (!status || d.status === status))), first, after)
+    ),
+    myNotificationSettings: (_a, ctx) => (need(ctx, 'notifications.own'), notificationSettings(ctx)),
 
     // ---- mutations
     login: ({ email, password }, ctx) => {
@@ -506,21 +529,54 @@ export function createMockServer() {
       Object.assign(S.policy, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)));
       return S.policy;
     },
-    createWebhook: ({ url, events }, ctx) => {
+    createWebhookEndpoint: ({ input }, ctx) => {
       need(ctx, 'webhooks.manage');
-      const w = { id: S.id('wh'), url, events, enabled: true, createdAt: S.iso(now()) };
+      const w = { id: S.id('wh'), url: checkWebhookUrl(input.url), events: checkEvents(input.events ?? []), description: input.description ?? null, active: input.active ?? true, createdAt: S.iso(now()), updatedAt: S.iso(now()) };
       S.webhooks.push(w);
-      return { webhook: w, secret: `whsec_${crypto.randomBytes(18).toString('hex')}` };
+      return { endpoint: w, secret: `whsec_${crypto.randomBytes(24).toString('hex')}` };
     },
-    setWebhookEnabled: ({ id, enabled }, ctx) => {
+    updateWebhookEndpoint: ({ id, input }, ctx) => {
       need(ctx, 'webhooks.manage');
       const w = S.webhooks.find((x) => x.id === id);
-      if (!w) throw err('NOT_FOUND');
-      w.enabled = enabled;
+      if (!w) throw err('NOT_FOUND', 'webhook endpoint not found');
+      if (input.url != null) w.url = checkWebhookUrl(input.url);
+      if (input.events != null) w.events = checkEvents(input.events);
+      if (input.description !== undefined) w.description = input.description;
+      if (input.active != null) w.active = input.active;
+      w.updatedAt = S.iso(now());
       return w;
     },
-    deleteWebhook: ({ id }, ctx) => (need(ctx, 'webhooks.manage'), (S.webhooks = S.webhooks.filter((w) => w.id !== id)), true),
-    setNotificationPreference: ({ event, enabled }, ctx) => (signedIn(ctx), S.prefs.set(`${ctx.user.id}:${event}`, enabled), { event, enabled }),
+    deleteWebhookEndpoint: ({ id }, ctx) => {
+      need(ctx, 'webhooks.manage');
+      if (!S.webhooks.some((w) => w.id === id)) throw err('NOT_FOUND', 'webhook endpoint not found');
+      S.webhooks = S.webhooks.filter((w) => w.id !== id);
+      S.deliveries = S.deliveries.filter((d) => d.endpointId !== id);
+      return true;
+    },
+    replayWebhookDelivery: ({ id }, ctx) => {
+      need(ctx, 'webhooks.manage');
+      const d = S.deliveries.find((x) => x.id === id);
+      if (!d) throw err('NOT_FOUND', 'delivery not found');
+      Object.assign(d, { status: 'DELIVERED', attempts: d.attempts + 1, lastStatusCode: 200, lastError: null, deliveredAt: S.iso(now()) });
+      return d;
+    },
+    sendTestWebhook: ({ endpointId }, ctx) => {
+      need(ctx, 'webhooks.manage');
+      if (!S.webhooks.some((w) => w.id === endpointId)) throw err('NOT_FOUND', 'webhook endpoint not found');
+      const d = { id: S.id('dl'), endpointId, event: 'webhook.test', payload: JSON.stringify({ event: 'webhook.test', tenant: S.tenant.id, at: S.iso(now()) }), status: 'PENDING', attempts: 0, nextAttemptAt: S.iso(now()), lastStatusCode: null, lastError: null, createdAt: S.iso(now()), deliveredAt: null };
+      S.deliveries.push(d);
+      return d;
+    },
+    updateMyNotificationSettings: ({ settings }, ctx) => {
+      need(ctx, 'notifications.own');
+      for (const { kind, enabled } of settings) {
+        if (MANDATORY_KINDS.some(([k]) => k === kind)) {
+          if (!enabled) throw err('VALIDATION', `${kind} mail cannot be switched off`, { field: 'settings' });
+        } else if (!OPTIONAL_KINDS.some(([k]) => k === kind)) throw err('VALIDATION', `unknown notification kind ${kind}`, { field: 'settings' });
+      }
+      for (const { kind, enabled } of settings) if (OPTIONAL_KINDS.some(([k]) => k === kind)) S.prefs.set(`${ctx.user.id}:${kind}`, enabled);
+      return notificationSettings(ctx);
+    },
   };
 
   // ---------- HTTP ----------
@@ -575,11 +631,11 @@ export function createMockServer() {
 
   async function handleImport(req, res, kind) {
     const ctx = context(req);
-    if (!ctx.user) return json(res, 401, { code: 'UNAUTHENTICATED', message: 'not signed in' });
-    if (!permsOf(ctx.user).includes('imports.run')) return json(res, 403, { code: 'FORBIDDEN', message: 'forbidden' });
-    if (req.headers['x-csrf-token'] !== ctx.session.csrf) return json(res, 403, { code: 'FORBIDDEN', message: 'missing X-CSRF-Token' });
+    if (!ctx.user) return fail(res, 401, 'UNAUTHENTICATED', 'not signed in');
+    if (!permsOf(ctx.user).includes('imports.run')) return fail(res, 403, 'FORBIDDEN', 'forbidden');
+    if (req.headers['x-csrf-token'] !== ctx.session.csrf) return fail(res, 403, 'FORBIDDEN', 'missing X-CSRF-Token');
     const csv = multipartFile(await readBody(req), req.headers['content-type']);
-    if (csv === null) return json(res, 400, { code: 'VALIDATION', message: 'multipart field "file" is required' });
+    if (csv === null) return fail(res, 400, 'VALIDATION', 'multipart field "file" is required');
     const [header = [], ...data] = parseCsv(csv);
     const cols = header.map((h) => h.trim());
     const rows = data.map((r) => Object.fromEntries(cols.map((c, i) => [c, (r[i] ?? '').trim()])));
@@ -587,50 +643,57 @@ export function createMockServer() {
     let totals;
     if (kind === 'employees') {
       const seen = new Set();
+      const missing = ['employee_no', 'name', 'email'].filter((c) => !cols.includes(c));
+      if (missing.length) return fail(res, 422, 'VALIDATION', `the header has no column ${missing[0]}`);
       rows.forEach((r, i) => {
         const row = i + 2;
-        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.email ?? '')) errors.push({ row, column: 'email', message: '邮箱格式不正确' });
-        else if (seen.has(r.email)) errors.push({ row, column: 'email', message: '文件中邮箱重复' });
+        if (!r.employee_no) errors.push({ row, column: 'employee_no', message: 'employee_no is required' });
+        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.email ?? '')) errors.push({ row, column: 'email', message: `"${r.email ?? ''}" is not a valid email address` });
+        else if (seen.has(r.email)) errors.push({ row, column: 'email', message: `the email ${r.email} appears twice; each employee must be listed once` });
         seen.add(r.email);
-        if (!r.name) errors.push({ row, column: 'name', message: '姓名不能为空' });
-        if (r.phone && !/^1\d{10}$/.test(r.phone)) errors.push({ row, column: 'phone', message: '手机号应为 1 开头的 11 位数字' });
+        if (!r.name) errors.push({ row, column: 'name', message: 'name is required' });
+        if (r.phone && !/^1\d{10}$/.test(r.phone)) errors.push({ row, column: 'phone', message: 'a mainland mobile number has 11 digits and starts with 1' });
       });
-      const existing = rows.filter((r) => S.users.some((u) => u.email === r.email)).length;
-      totals = { rows: rows.length, new: rows.length - existing, existing };
+      const existing = rows.filter((r) => S.users.some((u) => u.email === r.email || (r.employee_no && u.employeeNo === r.employee_no))).length;
+      totals = { rows: rows.length, new: rows.length - existing, updated: existing, deactivated: 0, skipped: 0 };
     } else if (kind === 'distributions') {
       let sum = 0;
+      const who = new Set();
       rows.forEach((r, i) => {
         const row = i + 2;
         const u = S.users.find((x) => (r.employee_no && x.employeeNo === r.employee_no) || (r.email && x.email === r.email));
-        if (!u) errors.push({ row, column: 'employee_no', message: '找不到该员工' });
-        if (!/^\d+(\.\d{1,2})?$/.test(r.amount ?? '') || fen(r.amount) <= 0) errors.push({ row, column: 'amount', message: '金额应大于 0 且最多两位小数' });
+        if (!u) errors.push({ row, column: r.employee_no ? 'employee_no' : 'email', message: `no active employee has the ${r.employee_no ? `employee number ${r.employee_no}` : `email ${r.email}`}` });
+        else who.add(u.id);
+        if (!/^\d+(\.\d{1,2})?$/.test(r.amount ?? '') || fen(r.amount) <= 0) errors.push({ row, column: 'amount', message: 'the amount must be positive with at most 2 decimals' });
         else sum += fen(r.amount);
       });
-      totals = { rows: rows.length, amount: money(sum) };
-    } else return json(res, 404, { code: 'NOT_FOUND', message: 'unknown import kind' });
-    const id = `imp_${crypto.randomBytes(6).toString('hex')}`;
+      totals = { rows: rows.length, employees: who.size, amount: money(sum) };
+    } else return fail(res, 404, 'NOT_FOUND', 'unknown import kind');
+    const id = crypto.randomUUID();
+    errors.sort((x, y) => x.row - y.row);
     S.imports.set(id, { kind, rows, errors, totals, committed: null });
-    json(res, 200, { id, kind, rows, errors, totals });
+    json(res, 200, { id, kind, status: 'UPLOADED', rows: rows.length, errors, totals });
   }
 
   async function handleCommit(req, res, id) {
     const ctx = context(req);
-    if (!ctx.user) return json(res, 401, { code: 'UNAUTHENTICATED' });
-    if (req.headers['x-csrf-token'] !== ctx.session.csrf) return json(res, 403, { code: 'FORBIDDEN', message: 'missing X-CSRF-Token' });
+    if (!ctx.user) return fail(res, 401, 'UNAUTHENTICATED');
+    if (req.headers['x-csrf-token'] !== ctx.session.csrf) return fail(res, 403, 'FORBIDDEN', 'missing X-CSRF-Token');
     const imp = S.imports.get(id);
-    if (!imp) return json(res, 404, { code: 'NOT_FOUND', message: 'import not found' });
-    if (imp.errors.length) return json(res, 422, { code: 'VALIDATION', message: 'import has errors' });
+    if (!imp) return fail(res, 404, 'NOT_FOUND', 'import not found');
+    if (!req.headers['idempotency-key']) return fail(res, 422, 'VALIDATION', 'send an Idempotency-Key header with the commit');
+    if (imp.errors.length) return fail(res, 422, 'VALIDATION', `the import has ${imp.errors.length} error(s); fix the file and upload it again`);
     if (!imp.committed) {
       if (imp.kind === 'employees') {
         let created = 0;
         for (const r of imp.rows) {
-          if (S.users.some((u) => u.email === r.email)) continue;
-          const u = { id: S.id('usr'), email: r.email, name: r.name, roles: ['EMPLOYEE'], status: 'INVITED', employeeNo: r.employee_no || null, phone: r.phone || null, department: r.department || null, costCenter: r.cost_center || null, locale: r.locale === 'en' ? 'EN' : 'ZH_CN', createdAt: S.iso(now()), lastLoginAt: null };
+          if (S.users.some((u) => u.email === r.email || (r.employee_no && u.employeeNo === r.employee_no))) continue;
+          const u = { id: S.id('usr'), email: r.email, name: r.name, roles: ['EMPLOYEE'], status: 'INVITED', employeeNo: r.employee_no || null, phone: r.phone || null, department: r.department || null, costCenter: r.cost_center || null, locale: /^en/.test(r.locale ?? '') ? 'EN' : 'ZH_CN', createdAt: S.iso(now()), lastLoginAt: null };
           S.users.push(u);
           S.wallets.set(u.id, { accountId: S.id('acc'), lots: [], entries: [] });
           created++;
         }
-        imp.committed = { rows: imp.rows.length, created };
+        imp.committed = { ...imp.totals, new: created, updated: imp.rows.length - created, id, status: 'COMMITTED' };
       } else {
         const batchId = S.id('bat');
         let total = 0;
@@ -639,7 +702,7 @@ export function createMockServer() {
           grantTo(ctx, u.id, fen(r.amount), r.expires_at || S.iso(now() + 30 * 86400000), r.memo || null, batchId);
           total += fen(r.amount);
         }
-        imp.committed = { rows: imp.rows.length, amount: money(total), batchId };
+        imp.committed = { ...imp.totals, count: imp.rows.length, amount: money(total), batchId, id, status: 'COMMITTED' };
       }
     }
     json(res, 200, imp.committed);
@@ -647,15 +710,27 @@ export function createMockServer() {
 
   function handleExport(req, res, kind, url) {
     const ctx = context(req);
-    if (!ctx.user) return json(res, 401, { code: 'UNAUTHENTICATED' });
-    if (!permsOf(ctx.user).includes('exports.read')) return json(res, 403, { code: 'FORBIDDEN' });
+    if (!ctx.user) return fail(res, 401, 'UNAUTHENTICATED');
+    if (!permsOf(ctx.user).includes('exports.read')) return fail(res, 403, 'FORBIDDEN');
     const from = url.searchParams.get('from');
     const to = url.searchParams.get('to');
-    const cell = (v) => { let s = String(v ?? ''); if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`; return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+    const cell = (v) => { let s = String(v ?? ''); if (/^[=+\-@\t\r]/.test(s) && !/^-\d+(\.\d+)?$/.test(s)) s = `'${s}`; // amounts stay numbers
+      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
     let lines;
     if (kind === 'statements') {
-      lines = [['employee_no', 'name', 'department', 'balance', 'available', 'next_expiry']];
-      for (const u of S.users) { const w = wallet(u); if (w) lines.push([u.employeeNo, u.name, u.department, w.balance, w.available, w.nextExpiry ?? '']); }
+      // The server's columns: one row per wallet entry in the range, with the running balance.
+      lines = [['employee_no', 'employee', 'department', 'date', 'entry_id', 'template', 'memo', 'amount', 'balance']];
+      for (const u of S.users) {
+        const w = S.wallets.get(u.id);
+        if (!w) continue;
+        let bal = 0;
+        for (const e of [...w.entries].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+          const amt = fen(e.amount) * (/TOPUP|CASHOUT|EXPIRE|RECLAIM/.test(e.template) ? -1 : 1);
+          bal += amt;
+          if ((from && e.createdAt < from) || (to && e.createdAt > to)) continue;
+          lines.push([u.employeeNo, u.name, u.department, e.createdAt.slice(0, 10), e.id, e.template, e.memo, (amt < 0 ? '-' : '') + money(Math.abs(amt)), money(bal)]);
+        }
+      }
     } else if (kind === 'entries') {
       lines = [['id', 'created_at', 'template', 'status', 'amount', 'memo', 'created_by']];
       for (const e of sortDesc(S.entries).filter((e) => (!from || e.createdAt >= from) && (!to || e.createdAt <= to))) lines.push([e.id, e.createdAt, e.template, e.status, e.amount, e.memo, e.createdBy]);
@@ -671,12 +746,29 @@ export function createMockServer() {
     } else if (kind === 'audit') {
       lines = [['seq', 'at', 'actor', 'action', 'target', 'outcome', 'hash']];
       for (const a of S.auditEvents) lines.push([a.seq, a.at, a.actor, a.action, a.target, a.outcome, a.hash]);
-    } else return json(res, 404, { code: 'NOT_FOUND', message: 'unknown export' });
+    } else if (kind === 'reconciliation') {
+      if (!permsOf(ctx.user).includes('ledger.verify')) return fail(res, 403, 'FORBIDDEN', 'forbidden');
+      lines = [['topup_id', 'ledger', 'carrier'], [S.topups[3].id, 'PENDING', 'SUCCEEDED']];
+    } else return fail(res, 404, 'NOT_FOUND', 'export kind');
     const csv = (url.searchParams.get('bom') === '1' ? '\uFEFF' : '') + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
-    const name = `creditloop-${kind}${from ? `-${from.slice(0, 10)}` : ''}${to ? `-${to.slice(0, 10)}` : ''}.csv`;
+    const day = (iso) => new Date(new Date(iso).getTime() + 8 * 3600000).toISOString().slice(0, 10).replace(/-/g, '');
+    const name = `creditloop-${kind}-${from ? day(from) : 'start'}-${day(to ? new Date(new Date(to).getTime() - 1).toISOString() : new Date().toISOString())}.csv`;
     res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
     res.end(csv);
   }
+
+  const TEMPLATES = {
+    employees: ['employee_no,name,email,phone,department,cost_center,status,locale', 'E0001,张三,zhangsan@example.com,13800138000,销售部,CC-100,ACTIVE,zh-CN'],
+    distributions: ['employee_no,email,amount,expires_at,memo', 'E0001,,50.00,2030-12-31,十二月话费'],
+    allowances: ['employee_no,amount,name,frequency,day_of_month,run_at,expiry_days', 'E0001,50.00,每月话费补贴,MONTHLY,1,,'],
+  };
+  function handleTemplate(res, kind) {
+    if (!TEMPLATES[kind]) return fail(res, 404, 'NOT_FOUND', 'import kind (employees, distributions or allowances)');
+    res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="creditloop-${kind}-template.csv"` });
+    res.end(`\uFEFF${TEMPLATES[kind].join('\r\n')}\r\n`);
+  }
+  /** The server's REST error shape: the GraphQL one, with the code's HTTP status. */
+  const fail = (res, status, code, message = code) => json(res, status, { errors: [{ message, extensions: { code } }] });
 
   const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2' };
   function serveStatic(res, pathname) {
@@ -692,10 +784,11 @@ export function createMockServer() {
     try {
       if (url.pathname === '/graphql' && req.method === 'POST') return await handleGraphQL(req, res);
       let m;
+      if ((m = /^\/api\/imports\/templates\/([^/]+)$/.exec(url.pathname)) && req.method === 'GET') return handleTemplate(res, m[1]);
       if ((m = /^\/api\/imports\/([^/]+)\/commit$/.exec(url.pathname)) && req.method === 'POST') return await handleCommit(req, res, m[1]);
       if ((m = /^\/api\/imports\/([^/]+)$/.exec(url.pathname)) && req.method === 'POST') return await handleImport(req, res, m[1]);
       if ((m = /^\/api\/exports\/([^/]+)$/.exec(url.pathname)) && req.method === 'GET') return handleExport(req, res, m[1], url);
-      if (url.pathname.startsWith('/api/')) return json(res, 404, { code: 'NOT_FOUND' });
+      if (url.pathname.startsWith('/api/')) return json(res, 404, { errors: [{ message: 'no such API endpoint', extensions: { code: 'NOT_FOUND' } }] });
       return serveStatic(res, url.pathname);
     } catch (e) {
       console.error(e);

@@ -57,16 +57,16 @@ try {
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shots-'));
   const csv = (name, body) => { const f = path.join(tmp, name); fs.writeFileSync(f, body); return f; };
-  const header = 'email,name,employee_no,phone,department,cost_center,locale\n';
+  const header = 'employee_no,name,email,phone,department,cost_center,status,locale\n';
   await step('roster-import', async () => {
-  await page.goto(`${base}/employees/import`);
-  await page.locator('input[type=file]').setInputFiles(csv('bad.csv', header + 'zhou.qiang@demo.creditloop.test,周强,E2001,13912345678,研发部,CC-200,zh\nbad-email,,E2002,1391234,市场部,CC-201,zh\nemp1@demo.creditloop.test,张伟,E1001,13810000000,研发部,CC-200,zh\nemp1@demo.creditloop.test,张伟,E1001,2381000000,研发部,CC-200,zh\n'));
-  await page.locator('[data-testid=import-errors]').waitFor();
-  await shot(page, 'roster-import-errors');
-  await page.getByRole('button', { name: '重新上传' }).click();
-  await page.locator('input[type=file]').setInputFiles(csv('good.csv', header + 'zhou.qiang@demo.creditloop.test,周强,E2001,13912345678,研发部,CC-200,zh\nwu.min@demo.creditloop.test,吴敏,E2002,18612345678,市场部,CC-201,en\nzheng.kai@demo.creditloop.test,郑凯,E2003,17712345678,销售部,CC-202,zh\n'));
-  await page.locator('[data-testid=import-commit]').waitFor();
-  await shot(page, 'roster-import-preview');
+    await page.goto(`${base}/employees/import`);
+    await page.locator('input[type=file]').setInputFiles(csv('bad.csv', header + 'E2001,周强,zhou.qiang@demo.creditloop.test,13912345678,研发部,CC-200,,zh-CN\nE2002,,bad-email,1391234,市场部,CC-201,,zh-CN\nE2003,郑凯,zheng.kai@demo.creditloop.test,17712345678,销售部,CC-202,,zh-CN\nE2003,郑凯,zheng.kai@demo.creditloop.test,17712345678,销售部,CC-202,,zh-CN\n'));
+    await page.locator('[data-testid=import-errors]').waitFor();
+    await shot(page, 'roster-import-errors');
+    await page.getByRole('button', { name: '重新上传' }).click();
+    await page.locator('input[type=file]').setInputFiles(csv('good.csv', header + 'E2001,周强,zhou.qiang@demo.creditloop.test,13912345678,研发部,CC-200,,zh-CN\nE2002,吴敏,wu.min@demo.creditloop.test,18612345678,市场部,CC-201,,en\nE2003,郑凯,zheng.kai@demo.creditloop.test,17712345678,销售部,CC-202,,zh-CN\n'));
+    await page.locator('[data-testid=import-commit]').waitFor();
+    await shot(page, 'roster-import-preview');
   });
   await page.close();
 
@@ -106,7 +106,7 @@ try {
 
   page = await newPage(browser, base, { width: 375, height: 740 });
   await signIn(page, base, LOGINS.employee);
-  for (const [p, name] of [['/me/wallet', 'portal-wallet-mobile'], ['/me/topup', 'portal-topup-mobile'], ['/me/cashout', 'portal-cashout-mobile'], ['/me/disputes', 'portal-disputes-mobile']]) {
+  for (const [p, name] of [['/me/wallet', 'portal-wallet-mobile'], ['/me/topup', 'portal-topup-mobile'], ['/me/cashout', 'portal-cashout-mobile'], ['/me/disputes', 'portal-disputes-mobile'], ['/me/notifications', 'portal-notifications-mobile']]) {
     await page.goto(base + p);
     await shot(page, name);
   }

@@ -6,6 +6,8 @@ import { ApiError } from '../../api/errors';
 import SignIn from '../auth/SignIn';
 import Topup from '../portal/Topup';
 import EmployeeList from '../employees/EmployeeList';
+import Webhooks from '../settings/Webhooks';
+import Notifications from '../portal/Notifications';
 import { Providers } from '../../App';
 import { MemoryRouter } from 'react-router-dom';
 import { render } from '@testing-library/react';
@@ -134,5 +136,57 @@ describe('employee list', () => {
     renderWith(<EmployeeList />, { requester });
     expect(await screen.findByText('您没有执行此操作的权限')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '重试' })).toBeInTheDocument();
+  });
+});
+
+describe('webhooks', () => {
+  const endpoint = { id: 'w1', url: 'https://erp.example.com/hook', events: [], description: '金蝶', active: true, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+  const delivery = {
+    id: 'd1', endpointId: 'w1', event: 'topup.failed', payload: '{}', status: 'FAILED', attempts: 10, nextAttemptAt: '2026-01-01T00:00:00Z',
+    lastStatusCode: 503, lastError: 'HTTP 503', createdAt: '2026-01-01T00:00:00Z', deliveredAt: null,
+  };
+  it('lists endpoints and deliveries, creates one showing the secret once, replays a delivery', async () => {
+    const { requester, calls } = mockRequester({
+      WebhookEndpoints: () => ({ webhookEndpoints: [endpoint], webhookEvents: ['topup.succeeded', 'topup.failed'] }),
+      WebhookDeliveries: () => ({ webhookDeliveries: { totalCount: 1, pageInfo: { hasNextPage: false, endCursor: null }, edges: [{ cursor: 'c', node: delivery }] } }),
+      CreateWebhookEndpoint: (v) => ({ createWebhookEndpoint: { secret: 'whsec_once', endpoint: { ...endpoint, id: 'w2', url: (v.input as { url: string }).url } } }),
+      ReplayWebhookDelivery: () => ({ replayWebhookDelivery: { ...delivery, status: 'DELIVERED' } }),
+    });
+    renderWith(<Webhooks />, { requester, roles: ['OWNER'] });
+    expect((await screen.findAllByText('https://erp.example.com/hook')).length).toBeGreaterThan(0);
+    expect(screen.getByText('全部事件')).toBeInTheDocument();
+    expect(await screen.findByText('topup.failed')).toBeInTheDocument();
+    expect(screen.getByText('503')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: '重新投递' }));
+    await waitFor(() => expect(calls.some((c) => c.op === 'ReplayWebhookDelivery' && c.vars.id === 'd1')).toBe(true));
+
+    await userEvent.click(screen.getByRole('button', { name: /添加 Webhook/ }));
+    await userEvent.type(await screen.findByLabelText('接收地址'), 'https://new.example.com/h');
+    await userEvent.click(screen.getByRole('button', { name: /提\s*交/ }));
+    expect(await screen.findByText('whsec_once')).toBeInTheDocument();
+    const create = calls.find((c) => c.op === 'CreateWebhookEndpoint')!;
+    expect(create.vars.input).toMatchObject({ url: 'https://new.example.com/h', events: [], active: true });
+  });
+});
+
+describe('notification settings', () => {
+  it('switches an optional kind off and shows mandatory ones locked on', async () => {
+    const settings = [
+      { kind: 'topup_result', description: 'A top-up was delivered or failed.', enabled: true, mandatory: false },
+      { kind: 'some_new_kind', description: 'Something new.', enabled: true, mandatory: false },
+      { kind: 'one_time_code', description: 'One-time codes for top-ups.', enabled: true, mandatory: true },
+    ];
+    const { requester, calls } = mockRequester({
+      MyNotificationSettings: () => ({ myNotificationSettings: settings }),
+      UpdateMyNotificationSettings: () => ({ updateMyNotificationSettings: settings }),
+    });
+    renderWith(<Notifications />, { requester, roles: ['EMPLOYEE'] });
+    const locked = await screen.findByRole('switch', { name: '充值验证码' });
+    expect(locked).toBeDisabled();
+    expect(locked).toBeChecked();
+    expect(screen.getByText('Something new.')).toBeInTheDocument(); // unknown kinds show the server's description
+    await userEvent.click(screen.getByRole('switch', { name: '充值结果' }));
+    await waitFor(() => expect(calls.find((c) => c.op === 'UpdateMyNotificationSettings')?.vars).toEqual({ settings: [{ kind: 'topup_result', enabled: false }] }));
   });
 });
