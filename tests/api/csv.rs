@@ -93,12 +93,6 @@ async fn count(app: &TestApp, sql: &str, t: &TestTenant) -> i64 {
         .unwrap_or(-1)
 }
 
-fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
-        .unwrap_or(0)
-}
 
 both!(roster_errors_are_reported_by_row_and_column_and_nothing_is_applied, |app| {
     let t = app.tenant(1).await;
@@ -362,14 +356,43 @@ both!(a_hundred_thousand_row_distribution_commits_and_exports_with_flat_memory, 
     let total: i64 = (0..100_000i64).map(|i| 100 + i % 100).sum();
     assert_eq!(app.balances(&t).await.2, creditloop_domain::Fen::new(total).to_string());
 
-    // 200,000 postings out as a stream: many chunks, and the process does not grow by the
-    // size of the file (about 60 MB) while it downloads.
-    let before = rss_kb();
+    // 200,000 postings out as a stream: many chunks, and the serving process does not grow by
+    // the size of the file (about 60 MB) while it downloads. The server measured is a separate
+    // `creditloop serve` on the same database, so other tests running in this process cannot
+    // disturb the measurement.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18996);
+    let data_dir = std::env::temp_dir().join(format!("creditloop-export-{}", uuid::Uuid::new_v4().simple()));
+    let mut server = std::process::Command::new(creditloop_tests::binary())
+        .args(["serve", "--no-migrate"])
+        .env("CREDITLOOP_DATABASE_URL", app.database_url())
+        .env("CREDITLOOP_DATA_DIR", &data_dir)
+        .env("CREDITLOOP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("CREDITLOOP_WORKERS", "false")
+        .env("CREDITLOOP_LOG_LEVEL", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if app.client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let child_rss = |pid: u32| -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+            .unwrap_or(0)
+    };
+    let pid = server.id();
+    let before = child_rss(pid);
     let mut peak = before;
     let started = Instant::now();
     let mut res = app
         .client
-        .get(format!("{}/api/exports/entries", app.address))
+        .get(format!("{base}/api/exports/entries"))
         .bearer_auth(&t.finance.token)
         .send()
         .await
@@ -380,12 +403,15 @@ both!(a_hundred_thousand_row_distribution_commits_and_exports_with_flat_memory, 
         chunks += 1;
         bytes += chunk.len();
         lines += chunk.iter().filter(|b| **b == b'\n').count();
-        if chunks % 20 == 0 {
-            peak = peak.max(rss_kb());
+        if chunks % 5 == 0 {
+            peak = peak.max(child_rss(pid));
         }
     }
     let secs = started.elapsed().as_secs_f64();
-    peak = peak.max(rss_kb());
+    peak = peak.max(child_rss(pid));
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data_dir);
     eprintln!(
         "[{:?}] export entries: {} rows, {:.1} MB in {chunks} chunks, {secs:.2} s ({:.0} rows/s), RSS {} -> peak {} MB",
         app.backend,
