@@ -163,6 +163,10 @@ async fn no_secret_reaches_the_logs() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18998);
     let log_path = dir.join("server.log");
     let log = std::fs::File::create(&log_path).unwrap_or_else(|e| panic!("{e}"));
+    // Real SMTP, with credentials in the URL: neither a send nor a failed one may log them.
+    let (inbox, smtp) = crate::mail::smtp_server();
+    const SMTP_PASSWORD: &str = "smtp-S3cret-pass-2026";
+    let smtp_url = smtp.replace("smtp://", &format!("smtp://mailer:{SMTP_PASSWORD}@"));
     let mut child = std::process::Command::new(creditloop_tests::binary())
         .arg("serve")
         .env("CREDITLOOP_DATABASE_URL", &db_file)
@@ -171,6 +175,7 @@ async fn no_secret_reaches_the_logs() {
         .env("CREDITLOOP_LOG_FORMAT", "json")
         .env("CREDITLOOP_DATA_DIR", &dir)
         .env("CREDITLOOP_WORKER_HOUSEKEEPING_MS", "200")
+        .env("CREDITLOOP_SMTP_URL", &smtp_url)
         .stdout(std::process::Stdio::null())
         .stderr(log)
         .spawn()
@@ -204,7 +209,10 @@ async fn no_secret_reaches_the_logs() {
     let _ = child.wait();
     let logs = std::fs::read_to_string(&log_path).unwrap_or_default();
     assert!(logs.contains("\"request\"") || logs.contains("request"), "the server logged nothing: {logs}");
-    for (what, secret) in [("password", PASSWORD.to_owned()), ("wrong password", "a-wrong-password-123".into()), ("session token", session), ("API key", secret), ("one-time code", format!("\"{code}\"")), ("one-time code", format!(" {code} "))] {
+    // The mail was handed to SMTP, or its failure was logged: sending was really exercised.
+    let mailed = !inbox.to(&e.email).is_empty();
+    assert!(mailed || logs.contains("smtp"), "no SMTP activity to examine: {}", logs.lines().filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("outbox")).collect::<Vec<_>>().join("\n"));
+    for (what, secret) in [("SMTP password", SMTP_PASSWORD.to_owned()), ("password", PASSWORD.to_owned()), ("wrong password", "a-wrong-password-123".into()), ("session token", session), ("API key", secret), ("one-time code", format!("\"{code}\"")), ("one-time code", format!(" {code} "))] {
         assert!(!secret.is_empty(), "{what} was not obtained");
         assert!(!logs.contains(&secret), "the {what} appears in the logs");
     }
