@@ -15,6 +15,7 @@ const TOTAL_LABELS: Record<string, MessageKey> = {
   employees: 'import.total.employees', name: 'common.name', frequency: 'import.total.frequency',
   batchId: 'import.total.batchId', batch_id: 'import.total.batchId', scheduleId: 'import.total.scheduleId',
 };
+const TOTAL_ORDER = ['new', 'updated', 'deactivated', 'skipped', 'existing', 'created', 'employees', 'name', 'frequency', 'count', 'amount', 'total', 'batchId', 'batch_id', 'scheduleId'];
 /** Bookkeeping keys of the commit answer that are not totals. */
 const HIDDEN_TOTALS = new Set(['rows', 'id', 'status', 'kind']);
 /** CSV column names of the import files, shown with their translated meaning. */
@@ -31,7 +32,11 @@ function useColumnLabel() {
 
 export function TotalsView({ totals, rows }: { totals: Record<string, unknown> | null; rows: number }) {
   const { t } = useI18n();
-  const entries = Object.entries(totals ?? {}).filter(([k, v]) => !HIDDEN_TOTALS.has(k) && v !== null && v !== undefined && v !== '');
+  // The server's JSON object comes back with its keys sorted; show them in reading order.
+  const rank = (k: string) => (TOTAL_ORDER.indexOf(k) + TOTAL_ORDER.length + 1) % (TOTAL_ORDER.length + 1);
+  const entries = Object.entries(totals ?? {})
+    .filter(([k, v]) => !HIDDEN_TOTALS.has(k) && v !== null && v !== undefined && v !== '')
+    .sort(([a], [b]) => rank(a) - rank(b));
   return (
     <Descriptions bordered size="small" column={{ xs: 1, sm: 2, md: 3 }} title={t('import.totals')}>
       <Descriptions.Item label={t('import.rows')}>{rows}</Descriptions.Item>

@@ -175,6 +175,7 @@ describe('notification settings', () => {
     const settings = [
       { kind: 'topup_result', description: 'A top-up was delivered or failed.', enabled: true, mandatory: false },
       { kind: 'some_new_kind', description: 'Something new.', enabled: true, mandatory: false },
+      { kind: 'review_needed', description: 'An item waits in the review queue (finance).', enabled: true, mandatory: false },
       { kind: 'one_time_code', description: 'One-time codes for top-ups.', enabled: true, mandatory: true },
     ];
     const { requester, calls } = mockRequester({
@@ -186,6 +187,7 @@ describe('notification settings', () => {
     expect(locked).toBeDisabled();
     expect(locked).toBeChecked();
     expect(screen.getByText('Something new.')).toBeInTheDocument(); // unknown kinds show the server's description
+    expect(screen.queryByText('复核队列有新事项（财务）')).not.toBeInTheDocument(); // finance mail is not for employees
     await userEvent.click(screen.getByRole('switch', { name: '充值结果' }));
     await waitFor(() => expect(calls.find((c) => c.op === 'UpdateMyNotificationSettings')?.vars).toEqual({ settings: [{ kind: 'topup_result', enabled: false }] }));
   });

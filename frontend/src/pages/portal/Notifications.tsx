@@ -8,6 +8,8 @@ import { MyNotificationSettingsQuery, UpdateMyNotificationSettingsMutation, Upda
 import { ErrorAlert, PageHeader, useFeedback } from '../../components/common';
 import type { Locale, NotificationSetting } from '../../gql/graphql';
 
+const FINANCE_KINDS = new Set(['approval_requested', 'review_needed', 'recycle_settled', 'low_pool_balance']);
+
 export default function Notifications() {
   const { t } = useI18n();
   const { viewer, refresh } = useSession();
@@ -18,7 +20,12 @@ export default function Notifications() {
   const [pending, setPending] = useState<string | null>(null);
   const fb = useFeedback();
   // Optional kinds first, then the ones that are always sent (shown locked on).
-  const settings = [...(prefs.data?.myNotificationSettings ?? [])].sort((a, b) => Number(a.mandatory) - Number(b.mandatory));
+  // The server lists every kind to everyone; the finance ones (crates/app/src/notify.rs,
+  // audience Finance) only reach finance users, so a plain employee does not see them.
+  const financeUser = !!user?.roles.some((r) => r === 'FINANCE' || r === 'OWNER');
+  const settings = (prefs.data?.myNotificationSettings ?? [])
+    .filter((s) => financeUser || !FINANCE_KINDS.has(s.kind))
+    .sort((a, b) => Number(a.mandatory) - Number(b.mandatory));
   /** The translated name of a kind; a kind the app does not know yet shows the server's description. */
   const label = (s: Pick<NotificationSetting, 'kind' | 'description'>) => {
     const key = `notify.event.${s.kind}`;
