@@ -12,7 +12,7 @@ use creditloop_domain::phone::PhoneNumber;
 use creditloop_domain::{Email, Fen, IdempotencyKey, ManualClock, Role, RoleSet, SystemClock};
 use creditloop_ledger::store::query_one;
 use creditloop_ledger::{Db, DbOptions};
-use creditloop_tests::{binary, Backend, TestDb, PASSWORD};
+use creditloop_tests::{binary, s, Backend, TestDb, PASSWORD};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -217,4 +217,67 @@ async fn invitation_token(app: &App, owner: &Principal, email: &str) -> String {
             _ => None,
         })
         .unwrap_or_else(|| panic!("no invitation for {email}"))
+}
+
+/// A distribution import is committed by a real server process that is killed with SIGKILL
+/// while the commit runs. Afterwards the import is applied entirely or not at all; committing
+/// it again (same key) applies it exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_nine_during_an_import_commit_leaves_nothing_half_applied() {
+    use creditloop_tests::TestApp;
+    const ROWS: usize = 40_000;
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let t = app.tenant(0).await;
+    let mut roster = String::from("employee_no,name,email\n");
+    for i in 0..400 {
+        roster.push_str(&format!("K{i:04},Person {i},k{i}@kill-{}.test\n", t.id.0.simple()));
+    }
+    crate::csv::import(&app, &t.hr, "employees", "", roster.as_bytes()).await;
+    app.stock(&t, "100000.00", "60000.00").await;
+    let expiry = (app.app.now() + chrono::Duration::days(30)).format("%Y-%m-%d");
+    let mut dist = String::from("employee_no,amount,expires_at,memo\n");
+    for i in 0..ROWS {
+        dist.push_str(&format!("K{:04},1.00,{expiry},kill test {i}\n", i % 400));
+    }
+    let (status, report) = crate::csv::upload(&app, &t.hr, "distributions", "", dist.as_bytes()).await;
+    assert_eq!(status, 200, "{report}");
+
+    // The commit goes to a second server process on the same database, which is killed
+    // while it works.
+    let port = free_port();
+    let mut server = Server::start(&app.database_url(), port, "http://127.0.0.1:9");
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    wait_ready(&client, &base).await;
+    let url = format!("{base}/api/imports/{}/commit", s(&report["id"]));
+    let token = t.hr.token.clone();
+    let request = tokio::spawn(async move {
+        reqwest::Client::new().post(url).bearer_auth(token).header("Idempotency-Key", "kill-commit").send().await.map(|r| r.status().as_u16())
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    server.child.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = server.child.wait();
+    let answered = request.await.ok().and_then(Result::ok);
+
+    let grants = |_: ()| async {
+        query_one(app.app.db.conn(), "SELECT COUNT(*) AS n FROM entries WHERE tenant_id = $1 AND template = 'GRANT'", vec![t.id.0.into()])
+            .await
+            .ok()
+            .flatten()
+            .and_then(|r| r.try_get::<i64>("", "n").ok())
+            .unwrap_or(-1)
+    };
+    let after_kill = grants(()).await;
+    assert!(after_kill == 0 || after_kill == ROWS as i64, "half applied: {after_kill} of {ROWS} grants (the request answered {answered:?})");
+    app.assert_verified().await;
+    // Committing again with the same key finishes the job exactly once.
+    let (status, done) = crate::csv::commit(&app, &t.hr, &report["id"], "kill-commit").await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(grants(()).await, ROWS as i64);
+    let (status, _) = crate::csv::commit(&app, &t.hr, &report["id"], "kill-commit").await;
+    assert_eq!(status, 200, "a replay answers the stored result");
+    assert_eq!(grants(()).await, ROWS as i64);
+    app.assert_verified().await;
+    drop(server);
+    app.cleanup().await;
 }

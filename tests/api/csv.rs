@@ -16,7 +16,7 @@ fn multipart(bytes: &[u8]) -> Vec<u8> {
     body
 }
 
-async fn upload(app: &TestApp, who: &Login, kind: &str, query: &str, bytes: &[u8]) -> (u16, Value) {
+pub(crate) async fn upload(app: &TestApp, who: &Login, kind: &str, query: &str, bytes: &[u8]) -> (u16, Value) {
     let res = app
         .client
         .post(format!("{}/api/imports/{kind}{query}", app.address))
@@ -30,7 +30,7 @@ async fn upload(app: &TestApp, who: &Login, kind: &str, query: &str, bytes: &[u8
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn commit(app: &TestApp, who: &Login, id: &Value, key: &str) -> (u16, Value) {
+pub(crate) async fn commit(app: &TestApp, who: &Login, id: &Value, key: &str) -> (u16, Value) {
     let res = app
         .client
         .post(format!("{}/api/imports/{}/commit", app.address, s(id)))
@@ -44,7 +44,7 @@ async fn commit(app: &TestApp, who: &Login, id: &Value, key: &str) -> (u16, Valu
 }
 
 /// Uploads and commits, expecting both to succeed; returns the commit's answer.
-async fn import(app: &TestApp, who: &Login, kind: &str, query: &str, bytes: &[u8]) -> Value {
+pub(crate) async fn import(app: &TestApp, who: &Login, kind: &str, query: &str, bytes: &[u8]) -> Value {
     let (status, report) = upload(app, who, kind, query, bytes).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
