@@ -199,6 +199,8 @@ const MATRIX: &[Row] = &[
     row("disputes", MineOr("disputes.own", "disputes.read"), "{ disputes { id } }", &[]),
     row("schedules", All(&["schedules.read"]), "{ schedules { id } }", &[]),
     row("reconciliation", All(&["ledger.verify"]), "{ reconciliation { topupId } }", &[]),
+    row("csvImportUrl", All(&["imports.run"]), "{ csvImportUrl(kind: \"employees\") }", &[]),
+    row("csvExportUrl", All(&["exports.read"]), "{ csvExportUrl(kind: \"entries\", from: \"2026-11-01\", bom: true) }", &[]),
     // Queries: recycling and cash-outs.
     row("recycles", All(&["recycles.read"]), "{ recycles(first: 5) { id } }", &[]),
     row("recycle", All(&["recycles.read"]), "query($id: ID!) { recycle(id: $id) { id } }", &[("id", Id(SettledRecycle))]),

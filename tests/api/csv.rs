@@ -587,3 +587,19 @@ both_with!(imports_larger_than_the_configured_limits_are_refused, |s: &mut credi
     let done = import(app, &t.hr, "employees", "", three.as_bytes()).await;
     assert_eq!(done["new"], 3, "{done}");
 });
+
+both!(graphql_points_at_the_csv_endpoints, |app| {
+    let t = app.tenant(0).await;
+    let q = "{ csvImportUrl(kind: \"distributions\") csvExportUrl(kind: \"statements\", from: \"2026-11-01\", to: \"2026-11-30\", bom: true) }";
+    let hr = app.gql(Some(&t.hr.token), "{ csvImportUrl(kind: \"distributions\") }", serde_json::json!({})).await;
+    assert_eq!(hr["data"]["csvImportUrl"], "/api/imports/distributions");
+    let finance = app.gql(Some(&t.finance.token), "{ csvExportUrl(kind: \"statements\", from: \"2026-11-01\", to: \"2026-11-30\", bom: true) }", serde_json::json!({})).await;
+    let url = s(&finance["data"]["csvExportUrl"]);
+    assert_eq!(url, "/api/exports/statements?from=2026-11-01&to=2026-11-30&bom=1");
+    // The URL it names works with the same credentials.
+    let (status, _, body) = export(app, &t.finance, "statements", "?from=2026-11-01&to=2026-11-30&bom=1").await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("\u{feff}".as_bytes()));
+    assert_eq!(code(&app.gql(Some(&t.hr.token), q, serde_json::json!({})).await), "FORBIDDEN");
+    assert_eq!(code(&app.gql(Some(&t.finance.token), "{ csvExportUrl(kind: \"secrets\") }", serde_json::json!({})).await), "VALIDATION");
+});

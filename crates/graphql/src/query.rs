@@ -196,6 +196,49 @@ impl CoreQuery {
         Ok(rows.into_iter().map(PurchaseOrderObj).collect())
     }
 
+    /// Where to upload a CSV import of `kind` (`employees`, `distributions`, `allowances`):
+    /// a multipart `POST` with the file in the field `file`, then `POST {id}/commit`
+    /// (imports.run, plus the permission of the data; the endpoint checks both again).
+    async fn csv_import_url(&self, ctx: &Context<'_>, kind: String) -> GqlResult<String> {
+        let p = principal(ctx)?;
+        p.require(creditloop_domain::Permission::ImportsRun).gql()?;
+        if !["employees", "distributions", "allowances"].contains(&kind.as_str()) {
+            return Err(crate::to_gql_error(AppError::validation("kind", "kind must be employees, distributions or allowances")));
+        }
+        Ok(format!("/api/imports/{kind}"))
+    }
+
+    /// Where to download a CSV export of `kind`, streamed (exports.read). `from` and `to`
+    /// are dates in the tenant's time zone; `bom` adds a byte-order mark for Excel. For large
+    /// exports, `POST` the same path plus `/jobs` and download when the mail says it is ready.
+    async fn csv_export_url(
+        &self,
+        ctx: &Context<'_>,
+        kind: String,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+        #[graphql(default = false)] bom: bool,
+    ) -> GqlResult<String> {
+        let p = principal(ctx)?;
+        p.require(creditloop_domain::Permission::ExportsRead).gql()?;
+        const KINDS: [&str; 7] = ["entries", "statements", "balances", "payouts", "settlements", "audit", "reconciliation"];
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(crate::to_gql_error(AppError::validation("kind", format!("kind must be one of {}", KINDS.join(", ")))));
+        }
+        let mut query: Vec<String> = Vec::new();
+        if let Some(from) = from {
+            query.push(format!("from={from}"));
+        }
+        if let Some(to) = to {
+            query.push(format!("to={to}"));
+        }
+        if bom {
+            query.push("bom=1".into());
+        }
+        let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+        Ok(format!("/api/exports/{kind}{query}"))
+    }
+
     async fn purchase_order(&self, ctx: &Context<'_>, id: ID) -> GqlResult<PurchaseOrderObj> {
         let id = parse_id(&id, "purchase order", "id", |s| uuid::Uuid::try_parse(s).ok())?;
         Ok(PurchaseOrderObj(app(ctx).purchase_order(principal(ctx)?, id).await.gql()?))
