@@ -31,9 +31,10 @@ step() {
 ensure_postgres
 
 rust_tests() {
-  # Tests that run the real server process need the binary first.
-  cargo build --quiet -p creditloop-server || return 1
-  cargo test --workspace --quiet --no-fail-fast 2>&1 | tee "$work/cargo.log" | grep -Ev '^\s*$' | grep -E 'test result|FAILED|panicked|error' || true
+  # Tests that run the real server process need the binary first. Building the same target
+  # set as the tests keeps cargo's feature resolution identical, so nothing compiles twice.
+  cargo build --workspace --all-targets --quiet || return 1
+  cargo test --workspace --all-targets --quiet --no-fail-fast 2>&1 | tee "$work/cargo.log" | grep -Ev '^\s*$' | grep -E 'test result|FAILED|panicked|error' || true
   ! grep -qE 'FAILED|error(\[|:)' "$work/cargo.log" && grep -q 'test result: ok' "$work/cargo.log"
 }
 step "Rust unit and API tests (SQLite and PostgreSQL)" rust_tests
@@ -45,7 +46,6 @@ if [ -f frontend/package.json ]; then
   browser_tests() {
     frontend_build || return 1
     bash frontend/scripts/ensure-chromium.sh || return 1
-    cargo build --quiet -p creditloop-server || return 1
     local port=18765
     CREDITLOOP_DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" CREDITLOOP_DATA_DIR="$work" \
       CREDITLOOP_LISTEN="127.0.0.1:$port" CREDITLOOP_LOG_LEVEL=warn \
