@@ -35,7 +35,8 @@ rust_tests() {
   # set as the tests keeps cargo's feature resolution identical, so nothing compiles twice.
   cargo build --workspace --all-targets --quiet || return 1
   cargo test --workspace --all-targets --quiet --no-fail-fast 2>&1 | tee "$work/cargo.log" | grep -Ev '^\s*$' | grep -E 'test result|FAILED|panicked|error' || true
-  ! grep -qE 'FAILED|error(\[|:)' "$work/cargo.log" && grep -q 'test result: ok' "$work/cargo.log"
+  # Compiler errors start a line with `error`; a failed test binary reports `test result: FAILED`.
+  ! grep -qE '^error(\[E[0-9]+\])?:|test result: FAILED' "$work/cargo.log" && grep -q 'test result: ok' "$work/cargo.log"
 }
 step "Rust unit and API tests (SQLite and PostgreSQL)" rust_tests
 
