@@ -36,7 +36,12 @@ rust_tests() {
   cargo build --workspace --all-targets --quiet || return 1
   cargo test --workspace --all-targets --quiet --no-fail-fast 2>&1 | tee "$work/cargo.log" | grep -Ev '^\s*$' | grep -E 'test result|FAILED|panicked|error' || true
   # Compiler errors start a line with `error`; a failed test binary reports `test result: FAILED`.
-  ! grep -qE '^error(\[E[0-9]+\])?:|test result: FAILED' "$work/cargo.log" && grep -q 'test result: ok' "$work/cargo.log"
+  if grep -qE '^error(\[E[0-9]+\])?:|test result: FAILED' "$work/cargo.log"; then
+    echo "--- what failed ---" >&2
+    grep -E -A12 'panicked at|^error' "$work/cargo.log" | grep -vE '^\s+[0-9]+: |^\s+at ' | head -200 >&2
+    return 1
+  fi
+  grep -q 'test result: ok' "$work/cargo.log"
 }
 step "Rust unit and API tests (SQLite and PostgreSQL)" rust_tests
 

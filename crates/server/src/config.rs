@@ -151,7 +151,8 @@ impl Settings {
             // Variables that belong to other tools (the CLI's owner password, the test
             // harness) share the prefix but are not settings.
             .merge(Env::prefixed("CREDITLOOP_").filter(|key| {
-                let key = key.as_str();
+                // Keys keep the variable's case (`TEST_RUN_ID`): compare without it.
+                let key = key.as_str().to_ascii_lowercase();
                 key != "config" && key != "owner_password" && !key.starts_with("test_")
             }))
             .extract()
@@ -160,5 +161,31 @@ impl Settings {
 
     pub fn introspection_enabled(&self) -> bool {
         self.introspection.unwrap_or(self.mode == Mode::Development)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_of_other_tools_are_not_settings() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CREDITLOOP_TEST_RUN_ID", "123");
+            jail.set_env("CREDITLOOP_OWNER_PASSWORD", "x");
+            jail.set_env("CREDITLOOP_LISTEN", "127.0.0.1:9999");
+            let settings = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(settings.listen, "127.0.0.1:9999");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_setting_stops_the_start() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CREDITLOOP_LISTN", "127.0.0.1:9999");
+            assert!(Settings::load(None).is_err());
+            Ok(())
+        });
     }
 }
