@@ -7,7 +7,7 @@
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    ExecResult, QueryResult, Statement, TransactionTrait, Value,
+    ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 use std::ops::Deref;
 use std::sync::Arc;
@@ -64,7 +64,21 @@ impl Db {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
         };
-        let tx = self.conn.begin().await?;
+        let tx = match self.backend() {
+            // IMMEDIATE takes SQLite's write lock at BEGIN (waiting on the busy timeout), so a
+            // transaction never reads a snapshot it then cannot upgrade to a write on: a
+            // deferred one would fail with "database is locked" when another connection (a
+            // CLI, or a single-statement update outside this lock) committed in between.
+            DbBackend::Sqlite => {
+                let options = TransactionOptions {
+                    isolation_level: None,
+                    access_mode: None,
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                };
+                self.conn.begin_with_options(options).await?
+            }
+            _ => self.conn.begin().await?,
+        };
         Ok(WriteTx { tx, _guard: guard })
     }
 
