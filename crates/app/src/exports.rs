@@ -880,7 +880,7 @@ impl App {
         .await?;
         self.expire_export_files(now).await?;
         let token = Uuid::new_v4();
-        let skip_locked = if self.db.backend() == sea_orm::DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+        let skip_locked = self.db.skip_locked();
         let sql = format!(
             "UPDATE export_jobs SET status = 'RUNNING', lease = $1, locked_until = $2, attempts = attempts + 1, started_at = $3 \
              WHERE id IN (SELECT id FROM export_jobs WHERE (status = 'PENDING' OR (status = 'RUNNING' AND locked_until < $3)) \

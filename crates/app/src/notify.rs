@@ -33,7 +33,7 @@ use creditloop_domain::{Fen, Permission, Role, RoleSet, TenantId, UserId};
 use creditloop_ledger::store::{exec, query_all, query_one};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use sea_orm::{DbBackend, QueryResult, Value};
+use sea_orm::{QueryResult, Value};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -334,16 +334,7 @@ impl App {
         if due.is_none() {
             return Ok(Vec::new());
         }
-        let skip_locked = if self.db.backend() == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
-        let sql = format!(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
-               SELECT id FROM outbox WHERE status = 'PENDING' AND next_attempt_at <= $2 \
-               AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at LIMIT $3 {skip_locked}) \
-             RETURNING id, tenant_id, payload, attempts"
-        );
-        let tx = self.db.begin_write().await?;
-        let rows = query_all(&*tx, &sql, vec![(now + Duration::seconds(LEASE_SECONDS)).into(), now.into(), (CLAIM_BATCH as i64).into()]).await?;
-        tx.commit().await?;
+        let rows = self.db.claim_due("outbox", "id, tenant_id, payload, attempts", now, now + Duration::seconds(LEASE_SECONDS), CLAIM_BATCH as u64).await?;
         rows.iter()
             .map(|r| {
                 Ok(OutboxRow {

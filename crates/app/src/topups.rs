@@ -18,7 +18,7 @@ use creditloop_domain::{EntryId, Fen, IdempotencyKey, Permission, TenantId, User
 use creditloop_ledger::store::{exec, query_all, query_one};
 use creditloop_ledger::{engine, idempotency, Template};
 use rand::Rng;
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
+use sea_orm::{ConnectionTrait, QueryResult};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -477,17 +477,7 @@ impl App {
 
     async fn claim_topups(&self) -> AppResult<Vec<Topup>> {
         let now = self.now();
-        let skip_locked = if self.db.backend() == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
-        let sql = format!(
-            "UPDATE topups SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
-               SELECT id FROM topups WHERE status = 'PENDING' AND next_attempt_at <= $2 \
-               AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at LIMIT $3 {skip_locked}) \
-             RETURNING *"
-        );
-        // Claiming is platform work across tenants: no tenant scope.
-        let tx = self.db.begin_write().await?;
-        let rows = query_all(&*tx, &sql, vec![(now + Duration::seconds(self.config.topup_lease_seconds)).into(), now.into(), (CLAIM_BATCH as i64).into()]).await?;
-        tx.commit().await?;
+        let rows = self.db.claim_due("topups", "*", now, now + Duration::seconds(self.config.topup_lease_seconds), CLAIM_BATCH).await?;
         rows.iter().map(Topup::from_row).collect()
     }
 

@@ -30,7 +30,7 @@ use chrono::{DateTime, Duration, Utc};
 use creditloop_domain::{Permission, TenantId};
 use creditloop_ledger::store::{exec, query_all, query_one};
 use hmac::{Hmac, Mac};
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
+use sea_orm::{ConnectionTrait, QueryResult};
 use sha2::Sha256;
 use uuid::Uuid;
 
@@ -345,16 +345,7 @@ impl App {
         if due.is_none() {
             return Ok(Vec::new());
         }
-        let skip_locked = if self.db.backend() == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
-        let sql = format!(
-            "UPDATE webhook_deliveries SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
-               SELECT id FROM webhook_deliveries WHERE status = 'PENDING' AND next_attempt_at <= $2 \
-               AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at LIMIT $3 {skip_locked}) \
-             RETURNING *"
-        );
-        let tx = self.db.begin_write().await?;
-        let rows = query_all(&*tx, &sql, vec![(now + Duration::seconds(LEASE_SECONDS)).into(), now.into(), (CLAIM_BATCH as i64).into()]).await?;
-        tx.commit().await?;
+        let rows = self.db.claim_due("webhook_deliveries", "*", now, now + Duration::seconds(LEASE_SECONDS), CLAIM_BATCH as u64).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let delivery = WebhookDelivery::from_row(row)?;

@@ -99,6 +99,39 @@ impl Db {
         Ok(tx)
     }
 
+    /// `FOR UPDATE SKIP LOCKED` where the database has it (PostgreSQL), so that workers on
+    /// several replicas claim different rows; SQLite has one writer and needs nothing.
+    pub fn skip_locked(&self) -> &'static str {
+        if self.backend() == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" }
+    }
+
+    /// Claims up to `limit` due rows of a work queue: rows of `table` in status `PENDING` whose
+    /// `next_attempt_at` has come and whose lease (`locked_until`) is free or lapsed. The claim
+    /// sets the lease and counts the attempt in one committed statement, so a worker that dies
+    /// holding rows only delays them until the lease lapses. `table` and `returning` are
+    /// literals of the calling module, never input.
+    pub async fn claim_due(
+        &self,
+        table: &'static str,
+        returning: &'static str,
+        now: chrono::DateTime<chrono::Utc>,
+        lease_until: chrono::DateTime<chrono::Utc>,
+        limit: u64,
+    ) -> Result<Vec<QueryResult>, DbErr> {
+        let sql = format!(
+            "UPDATE {table} SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
+               SELECT id FROM {table} WHERE status = 'PENDING' AND next_attempt_at <= $2 \
+               AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at LIMIT $3 {}) \
+             RETURNING {returning}",
+            self.skip_locked()
+        );
+        // Claiming is platform work across tenants: no tenant scope.
+        let tx = self.begin_write().await?;
+        let rows = query_all(&*tx, &sql, vec![lease_until.into(), now.into(), (limit as i64).into()]).await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
     pub async fn close(self) -> Result<(), DbErr> {
         self.conn.close().await
     }
