@@ -72,3 +72,52 @@ both!(concurrent_replays_of_one_key_apply_once, |app| {
     assert_eq!(app.balances(&t).await.0, "100.00");
     app.assert_verified().await;
 });
+
+// Concurrent single grants of one tenant are written in shared transactions (group commit).
+// Mixed into one burst: fresh keys, exact replays and reuses of a key with another amount.
+// Each request must get the answer it would have got alone: fresh keys one entry each, a
+// replay the original's entry, and of two different requests under one key exactly one
+// succeeds while the other is a CONFLICT.
+both!(concurrent_single_grants_commit_together_with_their_own_answers, |app| {
+    let t = app.tenant(4).await;
+    app.stock(&t, "5000.00", "3000.00").await;
+    let q = "mutation($i: GrantInput!) { grant(input: $i) { entry { id amount } } }";
+    let expires = app.in_days(30);
+    let request = |i: usize, key: usize, amount: usize| {
+        let employee = &t.employees[i % t.employees.len()];
+        json!({ "i": { "employeeId": employee.user_id, "amount": format!("{amount}.00"), "expiresAt": expires, "idempotencyKey": format!("k-{key}") } })
+    };
+    // 0..40 fresh (amount = key + 1), 40..50 replays of keys 0..10, 50..60 keys 10..20 with another amount.
+    let mut requests: Vec<(usize, serde_json::Value)> = (0..40).map(|k| (k, request(k, k, k + 1))).collect();
+    requests.extend((0..10).map(|k| (k, request(k, k, k + 1))));
+    requests.extend((10..20).map(|k| (k, request(k, k, 500))));
+    let answers = join_all(requests.iter().map(|(_, vars)| app.gql(Some(&t.hr.token), q, vars.clone()))).await;
+    let mut by_key: std::collections::BTreeMap<usize, Vec<&serde_json::Value>> = Default::default();
+    for ((key, _), answer) in requests.iter().zip(&answers) {
+        by_key.entry(*key).or_default().push(answer);
+    }
+    let mut spent = 0i64;
+    for (key, answers) in &by_key {
+        let entries: Vec<String> = answers.iter().filter(|a| a.get("errors").is_none()).map(|a| s(&a["data"]["grant"]["entry"]["id"])).collect();
+        let amounts: Vec<String> = answers.iter().filter(|a| a.get("errors").is_none()).map(|a| s(&a["data"]["grant"]["entry"]["amount"])).collect();
+        match key {
+            0..10 => {
+                assert_eq!(entries.len(), 2, "key {key}: {answers:?}");
+                assert_eq!(entries[0], entries[1], "a replay must answer the original entry: {answers:?}");
+            }
+            10..20 => {
+                assert_eq!(entries.len(), 1, "key {key}: exactly one of two different requests wins: {answers:?}");
+                let refused: Vec<_> = answers.iter().filter_map(|a| code_of(a)).collect();
+                assert_eq!(refused, vec!["CONFLICT".to_string()], "key {key}: {answers:?}");
+            }
+            _ => assert_eq!(entries.len(), 1, "key {key}: {answers:?}"),
+        }
+        let cents: i64 = amounts[0].replace('.', "").parse().unwrap_or_else(|e| panic!("{e}"));
+        spent += cents;
+    }
+    let (_, pool, _) = app.balances(&t).await;
+    assert_eq!(pool, format!("{}.{:02}", (300000 - spent) / 100, (300000 - spent) % 100));
+    let entries = app.ok(&t.finance.token, "{ entries(first: 100, filter: { template: GRANT }) { totalCount } }", json!({})).await;
+    assert_eq!(entries["entries"]["totalCount"], json!(40), "{entries}");
+    app.assert_verified().await;
+});

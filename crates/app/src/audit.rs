@@ -8,7 +8,7 @@
 use crate::{AppError, AppResult, Principal};
 use chrono::{DateTime, SubsecRound, Utc};
 use creditloop_domain::TenantId;
-use creditloop_ledger::store::{exec, query_all, query_one, Filter};
+use creditloop_ledger::store::{exec, placeholders, query_all, query_one, Filter};
 use sea_orm::{ConnectionTrait, QueryResult};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -112,42 +112,73 @@ pub async fn append<C: ConnectionTrait>(
     details: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let tenant = principal.tenant;
+    let event = Event { principal, action, target, outcome, details };
+    append_many(c, principal.tenant, std::slice::from_ref(&event), now).await
+}
+
+/// One event to append.
+pub struct Event<'a> {
+    pub principal: &'a Principal,
+    pub action: &'a str,
+    pub target: Option<&'a str>,
+    pub outcome: &'a str,
+    pub details: Option<&'a str>,
+}
+
+/// Appends events, in order, to one tenant's chain inside the caller's transaction: the head
+/// is advanced once for all of them and the events are written with one statement per chunk.
+pub async fn append_many<C: ConnectionTrait>(c: &C, tenant: TenantId, events: &[Event<'_>], now: DateTime<Utc>) -> AppResult<()> {
+    const COLUMNS: usize = 12;
+    if events.is_empty() {
+        return Ok(());
+    }
+    if let Some(stranger) = events.iter().find(|e| e.principal.tenant != tenant) {
+        return Err(AppError::internal(format!("an audit event of tenant {} in the chain of {tenant}", stranger.principal.tenant)));
+    }
     // Stored times have microsecond precision on PostgreSQL; hash what will be stored.
     let at = now.trunc_subsecs(6);
     let head = query_one(
         c,
-        "UPDATE audit_heads SET seq = seq + 1 WHERE tenant_id = $1 RETURNING seq, hash",
-        vec![tenant.0.into()],
+        "UPDATE audit_heads SET seq = seq + $1 WHERE tenant_id = $2 RETURNING seq, hash",
+        vec![(events.len() as i64).into(), tenant.0.into()],
     )
     .await?
     .ok_or_else(|| AppError::internal(format!("tenant {tenant} has no audit chain")))?;
-    let seq: i64 = head.try_get("", "seq")?;
-    let prev: String = head.try_get("", "hash")?;
-    let actor = principal.label();
-    let ip = principal.ip.as_deref();
-    let hash = chain_hash(&prev, tenant, seq, at, &actor, action, target, outcome, ip, details);
-    exec(
-        c,
-        "INSERT INTO audit_events (id, tenant_id, seq, at, actor, action, target, outcome, ip, details, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        vec![
-            Uuid::now_v7().into(),
-            tenant.0.into(),
-            seq.into(),
-            at.into(),
-            actor.into(),
-            action.into(),
-            target.map(str::to_owned).into(),
-            outcome.into(),
-            ip.map(str::to_owned).into(),
-            details.map(str::to_owned).into(),
-            prev.into(),
-            hash.clone().into(),
-        ],
-    )
-    .await?;
-    exec(c, "UPDATE audit_heads SET hash = $1 WHERE tenant_id = $2", vec![hash.into(), tenant.0.into()]).await?;
+    let last: i64 = head.try_get("", "seq")?;
+    let mut prev: String = head.try_get("", "hash")?;
+    let mut seq = last - events.len() as i64;
+    for chunk in events.chunks(400) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * COLUMNS);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for event in chunk {
+            seq += 1;
+            let actor = event.principal.label();
+            let ip = event.principal.ip.as_deref();
+            let hash = chain_hash(&prev, tenant, seq, at, &actor, event.action, event.target, event.outcome, ip, event.details);
+            rows.push(format!("({})", placeholders(values.len() + 1, COLUMNS)));
+            values.extend([
+                sea_orm::Value::from(Uuid::now_v7()),
+                tenant.0.into(),
+                seq.into(),
+                at.into(),
+                actor.into(),
+                event.action.into(),
+                event.target.map(str::to_owned).into(),
+                event.outcome.into(),
+                ip.map(str::to_owned).into(),
+                event.details.map(str::to_owned).into(),
+                std::mem::replace(&mut prev, hash.clone()).into(),
+                hash.into(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO audit_events (id, tenant_id, seq, at, actor, action, target, outcome, ip, details, prev_hash, hash) \
+             VALUES {}",
+            rows.join(", ")
+        );
+        exec(c, &sql, values).await?;
+    }
+    exec(c, "UPDATE audit_heads SET hash = $1 WHERE tenant_id = $2", vec![prev.into(), tenant.0.into()]).await?;
     Ok(())
 }
 

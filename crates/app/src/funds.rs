@@ -155,27 +155,52 @@ impl App {
         self.finish(tx, principal, "funding.create", Some(format!("amount:{amount}")), result).await
     }
 
-    /// Grants credit from the pool to one employee, as a lot that expires.
+    /// Grants credit from the pool to one employee, as a lot that expires. Concurrent grants
+    /// of a tenant are written together (see [`crate::group`]); each answer is the one the
+    /// grant would have got alone.
     pub async fn grant(&self, principal: &Principal, line: GrantLine, key: &IdempotencyKey) -> AppResult<GrantOutcome> {
         principal.require(Permission::GrantsCreate)?;
         let expires_at = line.expires_at.ok_or_else(|| AppError::validation("expiresAt", "an expiry is required"))?;
         self.check_expiry(expires_at, "expiresAt")?;
         let memo = clean_memo(line.memo.as_deref())?;
         self.check_grantees(principal, &[line.employee]).await?;
+        let (reply, _) = tokio::sync::oneshot::channel();
+        let job = crate::group::Job {
+            principal: principal.clone(),
+            employee: line.employee,
+            amount: line.amount,
+            expires_at,
+            memo,
+            key: key.clone(),
+            reply,
+        };
+        self.submit_grant(job).await
+    }
+
+    /// One checked grant in a transaction of its own.
+    pub(crate) async fn grant_alone(
+        &self,
+        principal: &Principal,
+        employee: UserId,
+        amount: Fen,
+        expires_at: DateTime<Utc>,
+        memo: Option<String>,
+        key: &IdempotencyKey,
+    ) -> AppResult<GrantOutcome> {
         let now = self.now();
         let tx = self.tx(principal).await?;
         let request = serde_json::json!({
-            "employee": line.employee, "amount": line.amount, "expires_at": expires_at, "memo": memo,
+            "employee": employee, "amount": amount, "expires_at": expires_at, "memo": memo,
         });
         let result = idempotent(&tx, principal.tenant, key, "grants.create", &request, now, async {
-            let template = Template::Grant { employee: line.employee, amount: line.amount, expires_at };
+            let template = Template::Grant { employee, amount, expires_at };
             let recorded = engine::record(&*tx, principal.tenant, now, &template, &self.meta(principal, key, memo.clone())).await?;
             let lot_id = recorded.lot_id.ok_or_else(|| AppError::internal("grant created no lot"))?;
-            notify_grants(&*tx, principal.tenant, &[(line.employee, recorded.entry_id, line.amount, expires_at)], now).await?;
+            notify_grants(&*tx, principal.tenant, &[(employee, recorded.entry_id, amount, expires_at)], now).await?;
             Ok(GrantOutcome { entry_id: recorded.entry_id, lot_id })
         })
         .await;
-        let target = format!("user:{} amount:{}", line.employee, line.amount);
+        let target = format!("user:{employee} amount:{amount}");
         self.finish(tx, principal, "grants.create", Some(target), result).await
     }
 

@@ -18,6 +18,7 @@ pub mod disputes;
 pub mod error;
 pub mod exports;
 pub mod funds;
+pub mod group;
 pub mod imports;
 pub mod notify;
 pub mod outbox;
@@ -100,6 +101,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
     pub carrier: Arc<dyn creditloop_carrier::CarrierGateway>,
+    /// The queues of single grants waiting for their group commit.
+    pub grants: Arc<group::Grouper>,
 }
 
 impl std::fmt::Debug for App {
@@ -112,7 +115,7 @@ impl App {
     /// An app with the built-in carrier simulator (no faults); see [`App::with_carrier`].
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> App {
         let carrier = Arc::new(creditloop_carrier::Simulator::new(creditloop_carrier::SimConfig::new(1)));
-        App { db, clock, config: Arc::new(config), carrier }
+        App { db, clock, config: Arc::new(config), carrier, grants: Arc::default() }
     }
 
     pub fn with_carrier(mut self, carrier: Arc<dyn creditloop_carrier::CarrierGateway>) -> App {

@@ -241,17 +241,64 @@ pub async fn grant_batch<C: ConnectionTrait>(
     meta: &Meta,
 ) -> Result<BatchGrant, LedgerError> {
     let batch_id = Uuid::now_v7();
-    if items.is_empty() {
-        return Ok(BatchGrant { batch_id, count: 0, total: Fen::ZERO, entry_ids: Vec::new() });
+    let rows: Vec<GrantRow<'_>> =
+        items.iter().map(|item| GrantRow { entry: EntryId::generate(), lot: LotId::generate(), item, meta }).collect();
+    let total = grant_rows(c, tenant, now, &rows, Some(batch_id)).await?;
+    Ok(BatchGrant { batch_id, count: items.len(), total, entry_ids: rows.iter().map(|r| r.entry).collect() })
+}
+
+/// One grant of a group commit: a request of its own (its own idempotency key, author and
+/// memo) whose entry and lot ids the caller chose, so that it could store the answer first.
+#[derive(Debug, Clone)]
+pub struct GroupedGrant {
+    pub entry_id: EntryId,
+    pub lot_id: LotId,
+    pub item: BatchGrantItem,
+    pub meta: Meta,
+}
+
+/// Records independent single grants of one tenant together: one entry per grant, exactly as
+/// [`record`] would write them one by one, but with one conditional debit of the pool for the
+/// total and multi-row statements for the rest. All or nothing, inside the caller's
+/// transaction: if the pool cannot cover the total, nothing is written and the caller decides
+/// grant by grant. Returns the total.
+pub async fn grant_group<C: ConnectionTrait>(
+    c: &C,
+    tenant: TenantId,
+    now: DateTime<Utc>,
+    grants: &[GroupedGrant],
+) -> Result<Fen, LedgerError> {
+    let rows: Vec<GrantRow<'_>> =
+        grants.iter().map(|g| GrantRow { entry: g.entry_id, lot: g.lot_id, item: &g.item, meta: &g.meta }).collect();
+    grant_rows(c, tenant, now, &rows, None).await
+}
+
+/// One grant as the set-based writers see it.
+struct GrantRow<'a> {
+    entry: EntryId,
+    lot: LotId,
+    item: &'a BatchGrantItem,
+    meta: &'a Meta,
+}
+
+async fn grant_rows<C: ConnectionTrait>(
+    c: &C,
+    tenant: TenantId,
+    now: DateTime<Utc>,
+    rows: &[GrantRow<'_>],
+    batch_id: Option<Uuid>,
+) -> Result<Fen, LedgerError> {
+    if rows.is_empty() {
+        return Ok(Fen::ZERO);
     }
     let mut total = Fen::ZERO;
-    for item in items {
-        if !item.amount.is_positive() {
+    for row in rows {
+        if !row.item.amount.is_positive() {
             return Err(LedgerError::Invalid("every grant amount must be positive".into()));
         }
-        total = total.checked_add(item.amount).ok_or_else(|| LedgerError::Invalid("batch total overflows".into()))?;
+        total = total.checked_add(row.item.amount).ok_or_else(|| LedgerError::Invalid("batch total overflows".into()))?;
     }
-    let mut refs: Vec<AccountRef> = items.iter().map(|i| AccountRef::Wallet(i.employee)).collect();
+    let mut refs: Vec<AccountRef> = rows.iter().map(|r| AccountRef::Wallet(r.item.employee)).collect();
     refs.sort_unstable();
     refs.dedup();
     refs.push(AccountRef::Pool);
@@ -262,37 +309,36 @@ pub async fn grant_batch<C: ConnectionTrait>(
     apply(c, tenant, &[Leg { account: pool, kind: AccountKind::Pool, asset: Asset::Credit, amount: -total.get() }], Mode::Post)
         .await?;
     let mut per_wallet: BTreeMap<AccountId, i64> = BTreeMap::new();
-    for item in items {
-        *per_wallet.entry(ids[&AccountRef::Wallet(item.employee)]).or_default() += item.amount.get();
+    for row in rows {
+        *per_wallet.entry(ids[&AccountRef::Wallet(row.item.employee)]).or_default() += row.item.amount.get();
     }
     credit_many(c, tenant, &per_wallet).await?;
 
-    let entry_ids: Vec<EntryId> = items.iter().map(|_| EntryId::generate()).collect();
-    for (chunk_items, chunk_ids) in items.chunks(BATCH_ROWS).zip(entry_ids.chunks(BATCH_ROWS)) {
-        insert_grant_entries(c, tenant, batch_id, chunk_items, chunk_ids, meta, now).await?;
-        let legs: Vec<[Leg; 2]> = chunk_items
+    for chunk in rows.chunks(BATCH_ROWS) {
+        insert_grant_entries(c, tenant, batch_id, chunk, now).await?;
+        let legs: Vec<[Leg; 2]> = chunk
             .iter()
-            .map(|item| {
-                let wallet = ids[&AccountRef::Wallet(item.employee)];
+            .map(|row| {
+                let wallet = ids[&AccountRef::Wallet(row.item.employee)];
                 [
-                    Leg { account: pool, kind: AccountKind::Pool, asset: Asset::Credit, amount: -item.amount.get() },
-                    Leg { account: wallet, kind: AccountKind::Wallet, asset: Asset::Credit, amount: item.amount.get() },
+                    Leg { account: pool, kind: AccountKind::Pool, asset: Asset::Credit, amount: -row.item.amount.get() },
+                    Leg { account: wallet, kind: AccountKind::Wallet, asset: Asset::Credit, amount: row.item.amount.get() },
                 ]
             })
             .collect();
-        let rows: Vec<(EntryId, &[Leg])> = chunk_ids.iter().copied().zip(legs.iter().map(|l| &l[..])).collect();
-        insert_postings(c, tenant, &rows, now).await?;
-        let new_lots: Vec<_> = chunk_items
+        let postings: Vec<(EntryId, &[Leg])> = chunk.iter().map(|r| r.entry).zip(legs.iter().map(|l| &l[..])).collect();
+        insert_postings(c, tenant, &postings, now).await?;
+        let new_lots: Vec<_> = chunk
             .iter()
-            .zip(chunk_ids)
-            .map(|(item, entry)| {
-                (LotId::generate(), ids[&AccountRef::Wallet(item.employee)], *entry, item.amount, item.expires_at, item.memo.clone())
+            .map(|row| {
+                let wallet = ids[&AccountRef::Wallet(row.item.employee)];
+                (row.lot, wallet, row.entry, row.item.amount, row.item.expires_at, row.item.memo.clone())
             })
             .collect();
         lots::create(c, tenant, &new_lots, now).await?;
     }
-    metrics::counter!("ledger_entries_total", "template" => TemplateCode::Grant.as_str()).increment(items.len() as u64);
-    Ok(BatchGrant { batch_id, count: items.len(), total, entry_ids })
+    metrics::counter!("ledger_entries_total", "template" => TemplateCode::Grant.as_str()).increment(rows.len() as u64);
+    Ok(total)
 }
 
 fn check_legs(legs: &[(AccountRef, i64)]) -> Result<(), LedgerError> {
@@ -465,26 +511,24 @@ async fn insert_entry<C: ConnectionTrait>(
 async fn insert_grant_entries<C: ConnectionTrait>(
     c: &C,
     tenant: TenantId,
-    batch_id: Uuid,
-    items: &[BatchGrantItem],
-    ids: &[EntryId],
-    meta: &Meta,
+    batch_id: Option<Uuid>,
+    rows: &[GrantRow<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
     const COLUMNS: usize = 10;
-    let mut values: Vec<Value> = Vec::with_capacity(items.len() * COLUMNS);
-    let mut rows: Vec<String> = Vec::with_capacity(items.len());
-    for (item, id) in items.iter().zip(ids) {
-        rows.push(format!("({}, 'GRANT', 'POSTED', NULL)", placeholders(values.len() + 1, COLUMNS)));
+    let mut values: Vec<Value> = Vec::with_capacity(rows.len() * COLUMNS);
+    let mut tuples: Vec<String> = Vec::with_capacity(rows.len());
+    for row in rows {
+        tuples.push(format!("({}, 'GRANT', 'POSTED', NULL)", placeholders(values.len() + 1, COLUMNS)));
         values.extend([
-            Value::from(id.0),
+            Value::from(row.entry.0),
             tenant.0.into(),
-            meta.idempotency_key.clone().into(),
-            item.amount.get().into(),
-            item.memo.clone().or_else(|| meta.memo.clone()).into(),
+            row.meta.idempotency_key.clone().into(),
+            row.item.amount.get().into(),
+            row.item.memo.clone().or_else(|| row.meta.memo.clone()).into(),
             batch_id.into(),
-            meta.created_by.clone().into(),
-            meta.metadata.clone().into(),
+            row.meta.created_by.clone().into(),
+            row.meta.metadata.clone().into(),
             now.into(),
             now.into(),
         ]);
@@ -492,7 +536,7 @@ async fn insert_grant_entries<C: ConnectionTrait>(
     let sql = format!(
         "INSERT INTO entries (id, tenant_id, idempotency_key, amount, memo, batch_id, created_by, metadata, \
          created_at, posted_at, template, status, reverses_id) VALUES {}",
-        rows.join(", ")
+        tuples.join(", ")
     );
     exec(c, &sql, values).await?;
     Ok(())

@@ -65,6 +65,53 @@ pub async fn claim<C: ConnectionTrait>(
     Ok(Claim::Replay(row.try_get("", "response")?))
 }
 
+/// A key claimed together with its answer, for requests whose answer is known before the
+/// work is done (the ids were chosen up front).
+pub struct Prepared<'a> {
+    pub key: &'a str,
+    pub operation: &'a str,
+    pub request_hash: &'a str,
+    pub response: &'a str,
+}
+
+/// Claims many keys in one statement, storing each answer with it. Returns the keys that were
+/// free and are now claimed; the others were used before (the caller handles each of those
+/// as [`claim`] would: a replay or a conflict). The claims die with the transaction if it
+/// rolls back.
+pub async fn claim_many<C: ConnectionTrait>(
+    c: &C,
+    tenant: TenantId,
+    claims: &[Prepared<'_>],
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashSet<String>, LedgerError> {
+    const COLUMNS: usize = 6;
+    let mut claimed = std::collections::HashSet::with_capacity(claims.len());
+    for chunk in claims.chunks(500) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * COLUMNS);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for claim in chunk {
+            rows.push(format!("({})", crate::store::placeholders(values.len() + 1, COLUMNS)));
+            values.extend([
+                sea_orm::Value::from(tenant.0),
+                claim.key.into(),
+                claim.operation.into(),
+                claim.request_hash.into(),
+                claim.response.into(),
+                now.into(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO idempotency_keys (tenant_id, key, operation, request_hash, response, created_at) VALUES {} \
+             ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key",
+            rows.join(", ")
+        );
+        for row in crate::store::query_all(c, &sql, values).await? {
+            claimed.insert(row.try_get::<String>("", "key")?);
+        }
+    }
+    Ok(claimed)
+}
+
 pub async fn complete<C: ConnectionTrait>(c: &C, tenant: TenantId, key: &str, response: &str) -> Result<(), LedgerError> {
     exec(
         c,

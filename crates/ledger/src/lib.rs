@@ -19,7 +19,7 @@ pub mod template;
 pub mod verify;
 
 pub use account::{Account, AccountKind, AccountRef, Counterparty};
-pub use engine::{BatchGrant, BatchGrantItem, Recorded};
+pub use engine::{BatchGrant, BatchGrantItem, GroupedGrant, Recorded};
 pub use entry::{Entry, EntryFilter, EntryStatus, Posting};
 pub use store::{Db, DbOptions, WriteTx};
 pub use template::{Template, TemplateCode};
