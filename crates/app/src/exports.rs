@@ -181,6 +181,8 @@ enum Cursor {
     Start,
     Statement { account: Uuid, at: DateTime<Utc>, entry: Uuid, seq: i32 },
     Id(Uuid),
+    /// After this (created_at, id): the order of the `(tenant_id, created_at, id)` index.
+    At(DateTime<Utc>, Uuid),
     Seq(i64),
     Done,
 }
@@ -380,20 +382,20 @@ impl Exporter {
         self.cursor = if i64::try_from(fetched).unwrap_or(0) < PAGE_ROWS { Cursor::Done } else { next };
     }
 
-    /// A page of entries by id (time-ordered UUIDv7), then their postings in one indexed
-    /// lookup: two simple index range scans per page on both databases, where one joined
-    /// query with a two-column keyset made PostgreSQL sort the whole range for every page.
+    /// A page of entries in the order of the `(tenant_id, created_at, id)` index, then their
+    /// postings in one primary-key lookup: two index range scans per page on both databases
+    /// (one joined query with a three-part keyset made PostgreSQL sort the range per page).
     async fn entries(&mut self) -> AppResult<Vec<Vec<Cell>>> {
         const ENTRIES_PER_PAGE: i64 = PAGE_ROWS / 2;
-        let after = match self.cursor {
-            Cursor::Id(id) => id,
-            _ => Uuid::nil(),
+        let (after_at, after_id) = match self.cursor {
+            Cursor::At(at, id) => (at, id),
+            _ => (self.from, Uuid::nil()),
         };
         let entries = query_all(
             self.app.db.conn(),
             "SELECT id, created_at, posted_at, template, status, memo, batch_id, reverses_id, created_by FROM entries \
-             WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND id > $4 ORDER BY id LIMIT $5",
-            vec![self.tenant.0.into(), self.from.into(), self.to.into(), after.into(), ENTRIES_PER_PAGE.into()],
+             WHERE tenant_id = $1 AND (created_at, id) > ($2, $3) AND created_at < $4 ORDER BY created_at, id LIMIT $5",
+            vec![self.tenant.0.into(), after_at.into(), after_id.into(), self.to.into(), ENTRIES_PER_PAGE.into()],
         )
         .await?;
         let ids: Vec<Uuid> = entries.iter().map(|r| r.try_get::<Uuid>("", "id")).collect::<Result<_, _>>()?;
@@ -434,8 +436,10 @@ impl Exporter {
                 ]);
             }
         }
-        self.cursor = match ids.last() {
-            Some(last) if i64::try_from(ids.len()).unwrap_or(0) >= ENTRIES_PER_PAGE => Cursor::Id(*last),
+        self.cursor = match (entries.last(), ids.last()) {
+            (Some(row), Some(last)) if i64::try_from(ids.len()).unwrap_or(0) >= ENTRIES_PER_PAGE => {
+                Cursor::At(row.try_get("", "created_at")?, *last)
+            }
             _ => Cursor::Done,
         };
         Ok(out)
