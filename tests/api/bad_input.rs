@@ -103,6 +103,27 @@ both!(oversized_deep_and_flooding_requests_are_refused, |app| {
     assert_eq!(code_of(&res).as_deref(), Some("VALIDATION"));
 });
 
+both!(deeply_nested_documents_are_refused_without_crashing, |app| {
+    // Found by the `graphql` fuzz target (docs/fuzzing.md): a few kilobytes of nested values
+    // overflowed a worker thread's stack in the GraphQL parser and aborted the whole server.
+    let t = app.tenant(0).await;
+    for (open, close) in [("{a:", "}"), ("[", "]")] {
+        for levels in [2_000, 200_000] {
+            let query = format!("{{ users(filter: {}1{}) {{ totalCount }} }}", open.repeat(levels), close.repeat(levels));
+            assert_eq!(app.err(Some(&t.owner.token), &query, json!({})).await, "VALIDATION", "{open} x {levels}");
+            assert_eq!(app.err(None, &query, json!({})).await, "VALIDATION", "{open} x {levels}, anonymous");
+        }
+    }
+    // Over GET too, whose handler parses the document to refuse mutations.
+    let url = format!("{}/graphql?query=mutation%20%7B%20logout(x:%20{}1{})%20%7D", app.address, "%7Ba:".repeat(2_000), "%7D".repeat(2_000));
+    let res = app.client.get(url).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let body: serde_json::Value = res.json().await.unwrap_or_default();
+    assert_eq!(code_of(&body).as_deref(), Some("VALIDATION"), "{body}");
+    // Still serving, and real queries with nesting pass.
+    let data = app.ok(&t.owner.token, "{ viewer { permissions } entries(first: 1, filter: { status: POSTED }) { totalCount } }", json!({})).await;
+    assert!(data["viewer"]["permissions"].is_array(), "{data}");
+});
+
 both!(health_endpoints_answer, |app| {
     for path in ["/healthz", "/readyz"] {
         let res = app.client.get(format!("{}{path}", app.address)).send().await.unwrap_or_else(|e| panic!("{e}"));

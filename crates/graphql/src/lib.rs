@@ -19,7 +19,7 @@ mod topups;
 mod types;
 
 pub use error::to_gql_error;
-pub use limits::{Limits, QueryShapeGuard};
+pub use limits::{too_deeply_nested, Limits, QueryShapeGuard, NESTING_MAX};
 
 use async_graphql::{EmptySubscription, Schema};
 use creditloop_app::{App, Principal};

@@ -217,10 +217,12 @@ async fn graphql_get(state: web::Data<State>, req: HttpRequest) -> HttpResponse 
             return error_response(StatusCode::BAD_REQUEST, ErrorCode::Validation, &err.to_string(), request_id(&req));
         }
     };
-    // GET may only read: a mutation over GET could be triggered by a link.
-    let is_mutation = async_graphql::parser::parse_query(&request.query).is_ok_and(|doc| {
-        doc.operations.iter().any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
-    });
+    // GET may only read: a mutation over GET could be triggered by a link. (A document nested
+    // too deeply to parse safely is refused by the schema's guard.)
+    let is_mutation = !creditloop_graphql::too_deeply_nested(&request.query)
+        && async_graphql::parser::parse_query(&request.query).is_ok_and(|doc| {
+            doc.operations.iter().any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation)
+        });
     if is_mutation {
         let message = "mutations must be sent with POST";
         return error_response(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::Validation, message, request_id(&req));
@@ -261,6 +263,9 @@ async fn execute(state: &State, req: &HttpRequest, batch: BatchRequest) -> HttpR
 /// client-chosen operation names), or "batch" / "invalid".
 fn operation_label(batch: &BatchRequest) -> String {
     let BatchRequest::Single(request) = batch else { return "batch".to_owned() };
+    if creditloop_graphql::too_deeply_nested(&request.query) {
+        return "invalid".to_owned();
+    }
     let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return "invalid".to_owned() };
     doc.operations
         .iter()
