@@ -14,4 +14,5 @@ mod money;
 mod properties;
 mod recycle;
 mod schema;
+mod security;
 mod webhooks;

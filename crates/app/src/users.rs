@@ -163,6 +163,9 @@ pub struct Invitation {
     pub locale: String,
 }
 
+/// The longest text a user search may look for (SQLite also refuses very long patterns).
+pub const SEARCH_CHARS_MAX: usize = 100;
+
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
     pub search: Option<String>,
@@ -179,9 +182,12 @@ impl UserFilter {
             .and_opt("department = ?", self.department.clone())
             .and_opt("(roles & ?) <> 0", self.role.map(|r| i32::from(RoleSet::empty().with(r).bits())));
         if let Some(search) = self.search.as_ref().filter(|s| !s.trim().is_empty()) {
-            let pattern = format!("%{}%", search.trim().to_lowercase());
+            // The text is matched literally: `%`, `_` and the escape character are escaped.
+            let literal = search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let pattern = format!("%{literal}%");
             f.and_many(
-                "(LOWER(name) LIKE ? OR email LIKE ? OR LOWER(COALESCE(employee_no, '')) LIKE ?)",
+                "(LOWER(name) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' \
+                 OR LOWER(COALESCE(employee_no, '')) LIKE ? ESCAPE '\\')",
                 vec![pattern.clone().into(), pattern.clone().into(), pattern.into()],
             );
         }
@@ -275,6 +281,9 @@ impl App {
         limit: u64,
     ) -> AppResult<(Vec<User>, i64)> {
         principal.require(Permission::UsersRead)?;
+        if filter.search.as_ref().is_some_and(|s| s.chars().count() > SEARCH_CHARS_MAX) {
+            return Err(AppError::validation("filter.search", format!("search for at most {SEARCH_CHARS_MAX} characters")));
+        }
         let count_filter = filter.to_sql(principal.tenant);
         let mut f = filter.to_sql(principal.tenant);
         f.and_opt("id > ?", after.map(|a| a.0));
