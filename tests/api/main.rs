@@ -15,4 +15,5 @@ mod properties;
 mod recycle;
 mod schema;
 mod security;
+mod sim;
 mod webhooks;

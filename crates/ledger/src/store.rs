@@ -18,6 +18,42 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub struct Db {
     conn: DatabaseConnection,
     write_lock: Option<Arc<Mutex<()>>>,
+    /// Test-only fault injection (see [`Db::with_faults`]); `None` everywhere else.
+    faults: Option<FaultHook>,
+}
+
+/// Where an injected fault may strike: the start or the commit of a write transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultPoint {
+    Begin,
+    Commit,
+}
+
+/// What an injected fault does at a [`FaultPoint`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Nothing: the call goes ahead.
+    None,
+    /// The call fails with a `DbErr`: no transaction is begun, or the transaction is rolled
+    /// back instead of committed.
+    Fail,
+    /// At a commit: the transaction commits, then the call fails anyway, as when the
+    /// connection drops before the answer arrives. (At a begin it is [`Fault::Fail`].)
+    FailAfterCommit,
+}
+
+/// Decides, at every begin and commit of a write transaction, whether a fault strikes there.
+#[derive(Clone)]
+pub struct FaultHook(Arc<dyn Fn(FaultPoint) -> Fault + Send + Sync>);
+
+impl std::fmt::Debug for FaultHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FaultHook")
+    }
+}
+
+fn injected(point: &str) -> DbErr {
+    DbErr::Custom(format!("injected fault at {point}"))
 }
 
 /// Settings for opening the database.
@@ -47,7 +83,20 @@ impl Db {
             }
             _ => None,
         };
-        Ok(Db { conn, write_lock })
+        Ok(Db { conn, write_lock, faults: None })
+    }
+
+    /// Test-only: this handle (and its clones) with `hook` consulted at every begin and
+    /// commit of a write transaction, so a test can make a use-case fail midway as if the
+    /// database had errored (the deterministic simulation does). Only code that builds a `Db`
+    /// can call it; no setting or request reaches it, and without it the check is one `None`.
+    pub fn with_faults(mut self, hook: Arc<dyn Fn(FaultPoint) -> Fault + Send + Sync>) -> Db {
+        self.faults = Some(FaultHook(hook));
+        self
+    }
+
+    fn fault(&self, point: FaultPoint) -> Fault {
+        self.faults.as_ref().map_or(Fault::None, |hook| (hook.0)(point))
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -60,6 +109,9 @@ impl Db {
 
     /// Starts a transaction that may write.
     pub async fn begin_write(&self) -> Result<WriteTx, DbErr> {
+        if self.fault(FaultPoint::Begin) != Fault::None {
+            return Err(injected("begin"));
+        }
         let guard = match &self.write_lock {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
@@ -79,7 +131,7 @@ impl Db {
             }
             _ => self.conn.begin().await?,
         };
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx { tx, _guard: guard, faults: self.faults.clone() })
     }
 
     /// Starts a write transaction scoped to one tenant: on PostgreSQL it sets
@@ -141,11 +193,22 @@ impl Db {
 pub struct WriteTx {
     tx: DatabaseTransaction,
     _guard: Option<OwnedMutexGuard<()>>,
+    faults: Option<FaultHook>,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+        match self.faults.as_ref().map_or(Fault::None, |hook| (hook.0)(FaultPoint::Commit)) {
+            Fault::None => self.tx.commit().await,
+            Fault::Fail => {
+                self.tx.rollback().await?;
+                Err(injected("commit"))
+            }
+            Fault::FailAfterCommit => {
+                self.tx.commit().await?;
+                Err(injected("the answer to a commit"))
+            }
+        }
     }
 
     pub async fn rollback(self) -> Result<(), DbErr> {
