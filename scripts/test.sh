@@ -45,6 +45,9 @@ rust_tests() {
 }
 step "Rust unit and API tests (SQLite and PostgreSQL)" rust_tests
 
+# cargo-fuzz over the CSV readers, amount and phone parsing and GraphQL inputs (docs/fuzzing.md).
+step "fuzzing (short run)" bash scripts/fuzz.sh short
+
 if [ -f frontend/package.json ]; then
   web_unit() { frontend_deps && (cd frontend && npm test --silent); }
   step "web app unit tests" web_unit
