@@ -37,6 +37,8 @@ COPY Cargo.toml Cargo.lock ./
 COPY crates ./crates
 COPY migrations ./migrations
 COPY tests ./tests
+COPY bench/Cargo.toml ./bench/Cargo.toml
+COPY bench/src ./bench/src
 RUN cargo chef prepare --recipe-path recipe.json
 
 FROM chef AS builder
@@ -50,6 +52,8 @@ COPY Cargo.toml Cargo.lock ./
 COPY crates ./crates
 COPY migrations ./migrations
 COPY tests ./tests
+COPY bench/Cargo.toml ./bench/Cargo.toml
+COPY bench/src ./bench/src
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/usr/local/cargo/git,sharing=locked \
     cargo build --release --locked -p creditloop-server \
