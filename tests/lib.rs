@@ -380,3 +380,91 @@ pub fn binary() -> std::path::PathBuf {
     }
     bin
 }
+
+/// A small seeded pseudo-random generator (SplitMix64) for tests whose choices must replay
+/// from a printed seed. Not for anything but tests.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// A generator for one part of a test (a client, a controller), derived from the seed.
+    pub fn derive(seed: u64, stream: u64) -> Rng {
+        let mut r = Rng(seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F));
+        r.next_u64();
+        r
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        let span = u64::try_from(hi - lo).unwrap_or(0) + 1;
+        lo + i64::try_from(self.below(span)).unwrap_or(0)
+    }
+
+    /// True with probability `percent`/100.
+    pub fn percent(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// One of `items` (non-empty).
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[usize::try_from(self.below(items.len() as u64)).unwrap_or(0)]
+    }
+}
+
+/// The seed of a randomised test: the variable `var` when set (to replay a run), a fresh one
+/// otherwise. Printed either way.
+pub fn seed_from_env(var: &str) -> u64 {
+    let seed = std::env::var(var).ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or_else(|| {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
+    });
+    println!("seed: {var}={seed}");
+    seed
+}
+
+/// Prints how to replay a randomised test when it fails (dropped while panicking).
+pub struct SeedGuard {
+    pub var: &'static str,
+    pub seed: u64,
+    pub label: String,
+}
+
+impl Drop for SeedGuard {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("\n{} FAILED with seed {seed}: replay with {var}={seed}\n", self.label, seed = self.seed, var = self.var);
+        }
+    }
+}
+
+/// Money as the API writes it, from fen: 1234 → "12.34".
+pub fn money(fen: i64) -> String {
+    creditloop_domain::Fen::new(fen).to_string()
+}
+
+/// Fen from the API's money string ("12.34" → 1234, "-0.50" → -50); panics on anything else.
+pub fn fen(v: &Value) -> i64 {
+    let text = s(v);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.as_str()),
+    };
+    sign * creditloop_domain::Fen::parse(digits).map(|f| f.get()).unwrap_or_else(|e| panic!("not money: {text:?}: {e}"))
+}

@@ -8,6 +8,7 @@ mod crash;
 mod csv;
 mod faults;
 mod hardening;
+mod history;
 mod lifecycle;
 mod mail;
 mod money;
