@@ -1,6 +1,6 @@
 //! Funding, purchases, grants, batches, reversals, offboarding, idempotency.
 
-use creditloop_tests::{both, code_of, s};
+use creditloop_tests::{both, code_of, s, PASSWORD};
 use serde_json::json;
 
 const GRANT: &str = "mutation($i: GrantInput!) { grant(input: $i) { entry { id amount status postings { accountKind amount } } lot { remaining expiresAt } } }";
@@ -196,4 +196,36 @@ both!(grantees_are_told_and_finance_hears_once_when_the_pool_runs_low, |app| {
     let low = messages.iter().filter(|m| matches!(m, Message::LowPoolBalance { .. })).count();
     assert_eq!((received, low), (3, 1), "{messages:#?}");
     assert!(messages.iter().any(|m| matches!(m, Message::LowPoolBalance { balance, threshold } if balance == "500.00" && threshold == "1000.00")));
+});
+
+// A client that retries an applied grant must get the grant's answer, not a refusal from a
+// check that only fails now: the expiry has passed since, or the employee was offboarded.
+both!(a_retried_grant_answers_as_applied_after_its_expiry_passed_or_the_employee_left, |app| {
+    let t = app.tenant(2).await;
+    app.stock(&t, "1000.00", "500.00").await;
+    let grant = "mutation($i: GrantInput!) { grant(input: $i) { entry { id } } }";
+    let batch = "mutation($i: BatchGrantInput!) { grantBatch(input: $i) { batchId count } }";
+    let soon = (app.app.now() + chrono::Duration::minutes(5)).to_rfc3339();
+    let single = json!({ "i": { "employeeId": t.employees[0].user_id, "amount": "10.00", "expiresAt": soon, "idempotencyKey": "retry-1" } });
+    let many = json!({ "i": { "expiresAt": soon, "idempotencyKey": "retry-2",
+        "items": [{ "employeeId": t.employees[0].user_id, "amount": "1.00" }, { "employeeId": t.employees[1].user_id, "amount": "2.00" }] } });
+    let first = app.ok(&t.hr.token, grant, single.clone()).await;
+    let first_batch = app.ok(&t.hr.token, batch, many.clone()).await;
+    app.clock.advance(chrono::Duration::minutes(10));
+    let hr = app.login(&t.hr.email, PASSWORD).await;
+    assert_eq!(app.ok(&hr.token, grant, single.clone()).await, first);
+    assert_eq!(app.ok(&hr.token, batch, many.clone()).await, first_batch);
+    // The second grantee leaves; the batch's retry still answers as applied.
+    let off = "mutation($id: ID!, $k: String!) { deactivateUser(id: $id, idempotencyKey: $k) { status } }";
+    app.ok(&hr.token, off, json!({ "id": t.employees[1].user_id, "k": "off-1" })).await;
+    assert_eq!(app.ok(&hr.token, batch, many).await, first_batch);
+    // A different request under a used key is still a conflict, checked before the expiry.
+    let mut other = single.clone();
+    other["i"]["amount"] = json!("11.00");
+    assert_eq!(app.err(Some(&hr.token), grant, other).await, "CONFLICT");
+    // And a new request with a passed expiry is refused as before.
+    let mut fresh = single;
+    fresh["i"]["idempotencyKey"] = json!("retry-3");
+    assert_eq!(app.err(Some(&hr.token), grant, fresh).await, "VALIDATION");
+    app.assert_verified().await;
 });

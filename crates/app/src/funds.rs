@@ -139,6 +139,31 @@ impl App {
         engine::Meta { idempotency_key: key.as_str().to_owned(), created_by: principal.label(), memo, metadata: None }
     }
 
+    /// The stored answer when this exact request was already applied under `key`. Checked
+    /// before the checks that depend on time or on other data (an expiry that has passed since,
+    /// an employee deactivated since): a client retrying an applied request must get its
+    /// answer, never a refusal for something that happened. A different request under the key
+    /// is a `CONFLICT`; a key still in flight (no answer yet) goes the ordinary way, where the
+    /// claim waits for it.
+    async fn replayed<T: DeserializeOwned>(
+        &self,
+        tenant: TenantId,
+        key: &IdempotencyKey,
+        operation: &str,
+        request: &serde_json::Value,
+    ) -> AppResult<Option<T>> {
+        let Some((stored_operation, stored_hash, response)) = idempotency::lookup(self.db.conn(), tenant, key.as_str()).await? else {
+            return Ok(None);
+        };
+        if response.is_empty() {
+            return Ok(None);
+        }
+        if stored_operation != operation || stored_hash != idempotency::request_hash(operation, &request.to_string()) {
+            return Err(creditloop_ledger::LedgerError::IdempotencyConflict.into());
+        }
+        Ok(Some(serde_json::from_str(&response)?))
+    }
+
     /// Records a bank deposit into the tenant's funding account.
     pub async fn fund(&self, principal: &Principal, amount: Fen, reference: &str, key: &IdempotencyKey) -> AppResult<EntryId> {
         principal.require(Permission::FundingCreate)?;
@@ -161,8 +186,14 @@ impl App {
     pub async fn grant(&self, principal: &Principal, line: GrantLine, key: &IdempotencyKey) -> AppResult<GrantOutcome> {
         principal.require(Permission::GrantsCreate)?;
         let expires_at = line.expires_at.ok_or_else(|| AppError::validation("expiresAt", "an expiry is required"))?;
-        self.check_expiry(expires_at, "expiresAt")?;
         let memo = clean_memo(line.memo.as_deref())?;
+        let request = serde_json::json!({
+            "employee": line.employee, "amount": line.amount, "expires_at": expires_at, "memo": memo,
+        });
+        if let Some(answer) = self.replayed(principal.tenant, key, "grants.create", &request).await? {
+            return Ok(answer);
+        }
+        self.check_expiry(expires_at, "expiresAt")?;
         self.check_grantees(principal, &[line.employee]).await?;
         let (reply, _) = tokio::sync::oneshot::channel();
         let job = crate::group::Job {
@@ -223,23 +254,28 @@ impl App {
                 self.config.batch_grant_rows_max
             )));
         }
-        self.check_expiry(default_expiry, "expiresAt")?;
         let memo = clean_memo(memo)?;
         let mut items = Vec::with_capacity(lines.len());
         for (i, line) in lines.iter().enumerate() {
             let expires_at = line.expires_at.unwrap_or(default_expiry);
-            self.check_expiry(expires_at, &format!("items[{i}].expiresAt"))?;
             let line_memo = clean_memo(line.memo.as_deref()).map_err(|e| e.at(&format!("items[{i}].memo")))?;
             items.push(engine::BatchGrantItem { employee: line.employee, amount: line.amount, expires_at, memo: line_memo });
+        }
+        let request = serde_json::json!({
+            "memo": memo,
+            "items": items.iter().map(|i| serde_json::json!([i.employee, i.amount, i.expires_at, i.memo])).collect::<Vec<_>>(),
+        });
+        if let Some(answer) = self.replayed(principal.tenant, key, "grants.batch", &request).await? {
+            return Ok(answer);
+        }
+        self.check_expiry(default_expiry, "expiresAt")?;
+        for (i, item) in items.iter().enumerate() {
+            self.check_expiry(item.expires_at, &format!("items[{i}].expiresAt"))?;
         }
         let employees: Vec<UserId> = items.iter().map(|i| i.employee).collect();
         self.check_grantees(principal, &employees).await?;
         let now = self.now();
         let tx = self.tx(principal).await?;
-        let request = serde_json::json!({
-            "memo": memo,
-            "items": items.iter().map(|i| serde_json::json!([i.employee, i.amount, i.expires_at, i.memo])).collect::<Vec<_>>(),
-        });
         let result = idempotent(&tx, principal.tenant, key, "grants.batch", &request, now, async {
             let batch = engine::grant_batch(&*tx, principal.tenant, now, &items, &self.meta(principal, key, memo.clone())).await?;
             let notes: Vec<_> = items.iter().zip(&batch.entry_ids).map(|(i, e)| (i.employee, *e, i.amount, i.expires_at)).collect();
