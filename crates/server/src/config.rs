@@ -140,6 +140,13 @@ impl Default for Settings {
     }
 }
 
+/// `CREDITLOOP_*` variables that are not settings: the CLI's own (`CONFIG`, `OWNER_PASSWORD`)
+/// and the browser tests' server address (`URL`)...
+const NOT_SETTINGS: &[&str] = &["config", "owner_password", "url"];
+/// ...and the test, simulation, crash, history, property and fuzzing tools' knobs, so that a
+/// seed exported to replay one test never stops a server another test starts.
+const NOT_SETTINGS_PREFIXES: &[&str] = &["test_", "sim_", "crash_", "history_", "proptest_", "fuzz_"];
+
 impl Settings {
     pub fn load(file: Option<PathBuf>) -> Result<Settings, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
@@ -153,7 +160,7 @@ impl Settings {
             .merge(Env::prefixed("CREDITLOOP_").filter(|key| {
                 // Keys keep the variable's case (`TEST_RUN_ID`): compare without it.
                 let key = key.as_str().to_ascii_lowercase();
-                key != "config" && key != "owner_password" && !key.starts_with("test_")
+                !NOT_SETTINGS.contains(&key.as_str()) && !NOT_SETTINGS_PREFIXES.iter().any(|p| key.starts_with(p))
             }))
             .extract()
             .map_err(Box::new)
@@ -172,6 +179,9 @@ mod tests {
     fn variables_of_other_tools_are_not_settings() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("CREDITLOOP_TEST_RUN_ID", "123");
+            jail.set_env("CREDITLOOP_SIM_SEED", "7");
+            jail.set_env("CREDITLOOP_CRASH_SEED", "7");
+            jail.set_env("CREDITLOOP_HISTORY_SEED", "7");
             jail.set_env("CREDITLOOP_OWNER_PASSWORD", "x");
             jail.set_env("CREDITLOOP_LISTEN", "127.0.0.1:9999");
             let settings = Settings::load(None).map_err(|e| e.to_string())?;
