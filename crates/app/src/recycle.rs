@@ -834,6 +834,10 @@ impl App {
         let now = self.now();
         let tx = self.tx(principal).await?;
         let result = async {
+            if rejection.is_some() {
+                // The released credit may go on to the pool (an offboarded employee): the pool first.
+                crate::users::lock_pool(&*tx, principal.tenant).await?;
+            }
             let done = exec(
                 &*tx,
                 "UPDATE cashouts SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
@@ -854,7 +858,12 @@ impl App {
             }
             match to {
                 CashoutStatus::Approved => engine::post_pending(&*tx, principal.tenant, cashout.entry_id, now).await?,
-                _ => engine::void_pending(&*tx, principal.tenant, cashout.entry_id, now).await?,
+                _ => {
+                    let voided = engine::void_pending(&*tx, principal.tenant, cashout.entry_id, now).await?;
+                    let cause = format!("cashout:{}", cashout.id);
+                    crate::users::reclaim_if_offboarded(&*tx, principal.tenant, cashout.employee, &cause, now).await?;
+                    voided
+                }
             };
             Ok(())
         }

@@ -413,6 +413,10 @@ impl App {
         let now = self.now();
         let tx = self.tx(principal).await?;
         let result = async {
+            if !approve {
+                // The released credit may go on to the pool (an offboarded employee): the pool first.
+                crate::users::lock_pool(&*tx, principal.tenant).await?;
+            }
             let (status, sql) = if approve {
                 ("PENDING", "UPDATE topups SET status = 'PENDING', next_attempt_at = $1 WHERE tenant_id = $2 AND id = $3 AND status = 'REVIEW'")
             } else {
@@ -424,6 +428,7 @@ impl App {
             }
             if !approve {
                 engine::void_pending(&*tx, principal.tenant, topup.entry_id, now).await?;
+                crate::users::reclaim_if_offboarded(&*tx, principal.tenant, topup.user_id, &format!("topup:{id}"), now).await?;
                 let reason = reason.map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| AppError::validation("reason", "a rejection needs a reason"))?;
                 exec(&*tx, "UPDATE topups SET failure_reason = $1 WHERE id = $2", vec![reason.into(), id.into()]).await?;
             }
@@ -487,6 +492,10 @@ impl App {
         let now = self.now();
         let system = Principal::system(topup.tenant_id);
         let tx = self.tx(&system).await?;
+        if matches!(result, DeliveryResult::Failed { .. }) {
+            // The released credit may go on to the pool (an offboarded employee): the pool first.
+            crate::users::lock_pool(&*tx, topup.tenant_id).await?;
+        }
         let (sql, values, terminal): (&str, Vec<sea_orm::Value>, bool) = match &result {
             DeliveryResult::Delivered => (
                 "UPDATE topups SET status = 'SUCCEEDED', completed_at = $1, locked_until = NULL WHERE id = $2 AND status = 'PENDING'",
@@ -511,7 +520,12 @@ impl App {
         if flipped && terminal {
             match result {
                 DeliveryResult::Delivered => engine::post_pending(&*tx, topup.tenant_id, topup.entry_id, now).await?,
-                _ => engine::void_pending(&*tx, topup.tenant_id, topup.entry_id, now).await?,
+                _ => {
+                    let voided = engine::void_pending(&*tx, topup.tenant_id, topup.entry_id, now).await?;
+                    let cause = format!("topup:{}", topup.id);
+                    crate::users::reclaim_if_offboarded(&*tx, topup.tenant_id, topup.user_id, &cause, now).await?;
+                    voided
+                }
             };
             let outcome = if matches!(result, DeliveryResult::Delivered) { "SUCCEEDED" } else { "FAILED" };
             outbox::enqueue(&*tx, topup.tenant_id, outbox::Message::TopupResult { topup_id: topup.id, user_id: topup.user_id, status: outcome.into() }, now).await?;

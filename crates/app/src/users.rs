@@ -378,7 +378,8 @@ impl App {
     }
 
     /// Offboards a user: ends their sessions, and returns all the free credit of their wallet
-    /// to the pool (`RECLAIM`). Credit held by a top-up in flight returns when it settles.
+    /// to the pool (`RECLAIM`). Credit held by a top-up or cash-out in flight returns when it
+    /// is released (see [`reclaim_if_offboarded`]).
     pub async fn deactivate_user(&self, principal: &Principal, id: UserId, key: &IdempotencyKey) -> AppResult<User> {
         principal.require(Permission::UsersDeactivate)?;
         if principal.user_id() == Some(id) {
@@ -407,6 +408,35 @@ impl App {
         self.finish(tx, principal, "users.deactivate", Some(format!("user:{id}")), result).await?;
         self.user(principal, id).await
     }
+}
+
+/// Locks the tenant's pool row, the first account in the global lock order. Taken before
+/// releasing a hold whose credit [`reclaim_if_offboarded`] may then return to the pool.
+pub(crate) async fn lock_pool<C: ConnectionTrait>(c: &C, tenant: TenantId) -> AppResult<()> {
+    exec(c, "UPDATE accounts SET posted = posted WHERE tenant_id = $1 AND kind = 'POOL'", vec![tenant.0.into()]).await?;
+    Ok(())
+}
+
+/// Credit released onto an offboarded employee's wallet (a top-up that failed or was
+/// rejected, a cash-out rejected, after the offboarding) goes back to the pool, as offboarding
+/// promises: a `RECLAIM` under the system key `reclaim:<cause>`. The caller locked the pool
+/// first, so an offboarding committing meanwhile either is seen here or reclaims it itself.
+pub(crate) async fn reclaim_if_offboarded<C: ConnectionTrait>(
+    c: &C,
+    tenant: TenantId,
+    user: UserId,
+    cause: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let status: Option<String> = query_one(c, "SELECT status FROM users WHERE tenant_id = $1 AND id = $2", vec![tenant.0.into(), user.0.into()])
+        .await?
+        .map(|r| r.try_get("", "status"))
+        .transpose()?;
+    if status.as_deref() == Some(UserStatus::Deactivated.as_str()) {
+        let key = IdempotencyKey::system(&format!("reclaim:{cause}"));
+        reclaim_wallet(c, &Principal::system(tenant), user, &key, now).await?;
+    }
+    Ok(())
 }
 
 /// Returns a wallet's free credit to the pool. Locks the pool, then the wallet (the global
