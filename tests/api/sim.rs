@@ -3497,17 +3497,38 @@ impl Sim {
 /// A migrated SQLite database, copied for each seed (migrating takes longer than a seed).
 static TEMPLATE: tokio::sync::OnceCell<std::path::PathBuf> = tokio::sync::OnceCell::const_new();
 
-fn scratch_dir() -> std::path::PathBuf {
+fn scratch_base() -> std::path::PathBuf {
     // Memory-backed where there is one: the simulation commits thousands of times.
     let shm = std::path::Path::new("/dev/shm");
-    let base = if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() };
-    base.join(format!("creditloop-sim-{}-{}", std::process::id(), Uuid::new_v4().simple()))
+    if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() }
+}
+
+fn scratch_dir() -> std::path::PathBuf {
+    scratch_base().join(format!("creditloop-sim-{}-{}", std::process::id(), Uuid::new_v4().simple()))
+}
+
+/// Removes what earlier test processes left behind (their template, a seed they were killed
+/// in): directories named after a process that no longer runs.
+fn remove_stale_scratch() {
+    let proc = std::path::Path::new("/proc");
+    if !proc.is_dir() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(scratch_base()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("creditloop-sim-").and_then(|rest| rest.split('-').next()) else { continue };
+        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 async fn template() -> R<std::path::PathBuf> {
     TEMPLATE
         .get_or_try_init(|| async {
             use migration::MigratorTrait;
+            remove_stale_scratch();
             let dir = scratch_dir();
             std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
             let path = dir.join("template.db");
