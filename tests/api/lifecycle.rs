@@ -230,3 +230,21 @@ both!(policy_changes_are_validated, |app| {
     let ok = app.ok(&t.owner.token, q, json!({ "i": { "topupMonthlyLimit": "800.00", "topupDailyLimit": "300.00" } })).await;
     assert_eq!(ok["updatePolicy"], json!({ "topupDailyLimit": "300.00", "topupMonthlyLimit": "800.00" }));
 });
+
+// A top-up applied and then retried after its employee was offboarded answers as applied
+// (the replay is looked up before the employee is checked); a new one is refused.
+both!(a_retried_topup_answers_as_applied_after_offboarding, |app| {
+    let t = app.tenant(1).await;
+    app.stock(&t, "1000.00", "500.00").await;
+    let e = &t.employees[0];
+    fill(app, &t, e, "100.00", "fill").await;
+    let q = "mutation($e: ID!, $p: String, $a: Money!, $k: String!) { topupFor(employeeId: $e, phone: $p, amount: $a, idempotencyKey: $k) { id amount } }";
+    let vars = json!({ "e": e.user_id, "p": own_phone(0), "a": "10.00", "k": "hr-topup-1" });
+    let first = app.ok(&t.hr.token, q, vars.clone()).await;
+    let off = "mutation($id: ID!, $k: String!) { deactivateUser(id: $id, idempotencyKey: $k) { status } }";
+    app.ok(&t.hr.token, off, json!({ "id": e.user_id, "k": "off-1" })).await;
+    assert_eq!(app.ok(&t.hr.token, q, vars).await, first);
+    let fresh = json!({ "e": e.user_id, "p": own_phone(0), "a": "10.00", "k": "hr-topup-2" });
+    assert_eq!(app.err(Some(&t.hr.token), q, fresh).await, "NOT_FOUND");
+    app.assert_verified().await;
+});

@@ -237,19 +237,22 @@ impl App {
     async fn create_topup(&self, principal: &Principal, request: TopupRequest, key: &IdempotencyKey) -> AppResult<Topup> {
         let tenant = principal.tenant;
         let user = self.user(principal, request.employee).await?;
-        if user.status == crate::users::UserStatus::Deactivated || !user.roles.contains(creditloop_domain::Role::Employee) {
-            return Err(AppError::not_found("active employee").at("employeeId"));
-        }
         let own_number = user.phone.as_deref() == Some(request.phone.as_str());
         let request_json = serde_json::json!({ "employee": request.employee, "phone": request.phone.as_str(), "amount": request.amount });
         let hash = idempotency::request_hash("topups.create", &request_json.to_string());
-        // A replay answers from the stored response before the code is checked again.
+        // A replay answers from the stored response before the code or the employee is
+        // checked again.
         if let Some((operation, stored_hash, response)) = idempotency::lookup(self.db.conn(), tenant, key.as_str()).await? {
             if operation != "topups.create" || stored_hash != hash {
                 return Err(AppError::conflict("idempotency key was already used for a different request"));
             }
             let id: Uuid = serde_json::from_str(&response)?;
             return self.topup(principal, id).await;
+        }
+        // After the replay: an applied top-up answers as applied even if the employee has
+        // been offboarded since.
+        if user.status == crate::users::UserStatus::Deactivated || !user.roles.contains(creditloop_domain::Role::Employee) {
+            return Err(AppError::not_found("active employee").at("employeeId"));
         }
         let staff_acting = principal.user_id() != Some(request.employee);
         if !own_number && !staff_acting {
