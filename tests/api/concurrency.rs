@@ -80,7 +80,9 @@ both!(concurrent_replays_of_one_key_apply_once, |app| {
 // succeeds while the other is a CONFLICT.
 both!(concurrent_single_grants_commit_together_with_their_own_answers, |app| {
     let t = app.tenant(4).await;
-    app.stock(&t, "5000.00", "3000.00").await;
+    // Enough for every request, whichever of two requests under one key wins: a short pool
+    // would rightly refuse a loser with INSUFFICIENT_FUNDS before its key is compared.
+    app.stock(&t, "20000.00", "10000.00").await;
     let q = "mutation($i: GrantInput!) { grant(input: $i) { entry { id amount } } }";
     let expires = app.in_days(30);
     let request = |i: usize, key: usize, amount: usize| {
@@ -116,7 +118,7 @@ both!(concurrent_single_grants_commit_together_with_their_own_answers, |app| {
         spent += cents;
     }
     let (_, pool, _) = app.balances(&t).await;
-    assert_eq!(pool, format!("{}.{:02}", (300000 - spent) / 100, (300000 - spent) % 100));
+    assert_eq!(pool, format!("{}.{:02}", (1_000_000 - spent) / 100, (1_000_000 - spent) % 100));
     let entries = app.ok(&t.finance.token, "{ entries(first: 100, filter: { template: GRANT }) { totalCount } }", json!({})).await;
     assert_eq!(entries["entries"]["totalCount"], json!(40), "{entries}");
     app.assert_verified().await;
