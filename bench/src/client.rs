@@ -160,14 +160,16 @@ impl Api {
     }
 
     /// Streams `GET /api/exports/{kind}{query}` through `each` chunk by chunk, never holding
-    /// the file. Answers the time to the first byte.
+    /// the file, for at most `max` (then the download is abandoned). Answers the time to the
+    /// first byte and whether the whole file arrived.
     pub async fn export(
         &self,
         token: &str,
         kind: &str,
         query: &str,
+        max: Duration,
         mut each: impl FnMut(&[u8]),
-    ) -> anyhow::Result<Duration> {
+    ) -> anyhow::Result<(Duration, bool)> {
         let started = Instant::now();
         let mut res = self
             .http
@@ -183,11 +185,19 @@ impl Api {
             bail!("export {kind}: HTTP {status}: {text}");
         }
         let mut first = None;
-        while let Some(chunk) = res.chunk().await.context("export stream")? {
-            first.get_or_insert_with(|| started.elapsed());
-            each(&chunk);
+        let deadline = tokio::time::Instant::now() + max.saturating_sub(started.elapsed());
+        loop {
+            match tokio::time::timeout_at(deadline, res.chunk()).await {
+                Err(_) => return Ok((first.unwrap_or_else(|| started.elapsed()), false)),
+                Ok(chunk) => match chunk.context("export stream")? {
+                    Some(chunk) => {
+                        first.get_or_insert_with(|| started.elapsed());
+                        each(&chunk);
+                    }
+                    None => return Ok((first.unwrap_or_else(|| started.elapsed()), true)),
+                },
+            }
         }
-        Ok(first.unwrap_or_else(|| started.elapsed()))
     }
 }
 

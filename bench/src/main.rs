@@ -61,6 +61,10 @@ struct Args {
     /// Measured seconds of each load scenario, after a warm-up (default 10; quick 3).
     #[arg(long)]
     seconds: Option<f64>,
+    /// Seconds the bench reads the big export before it stops (default 180; quick 60): the
+    /// rate is then over the rows read.
+    #[arg(long)]
+    export_max_secs: Option<u64>,
     /// Seconds allowed for one upload, commit or export.
     #[arg(long, default_value_t = 1200)]
     slow_timeout: u64,
@@ -162,6 +166,11 @@ async fn run(args: Args) -> anyhow::Result<bool> {
                 .max(0.1),
         ),
         limit_loop: Duration::from_secs(if args.quick { 2 } else { 5 }),
+        export_max: Duration::from_secs(args.export_max_secs.unwrap_or(if args.quick {
+            60
+        } else {
+            180
+        })),
     };
     let mut targets = Vec::new();
     if let (Some(url), Some(pid), Some(db), Some(dir)) =

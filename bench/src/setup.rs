@@ -85,6 +85,28 @@ impl Db {
         }
     }
 
+    /// Waits (up to `max`) until no query of the server is running in the database, so that
+    /// work left from one scenario (an abandoned export) does not count in the next. Answers
+    /// how long it waited.
+    pub async fn wait_quiet(&self, max: Duration) -> Duration {
+        let started = Instant::now();
+        let Db::Pg(p) = self else {
+            return Duration::ZERO;
+        };
+        let mut quiet = 0;
+        while started.elapsed() < max && quiet < 2 {
+            let active: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'",
+            )
+            .fetch_one(p)
+            .await
+            .unwrap_or(0);
+            quiet = if active == 0 { quiet + 1 } else { 0 };
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        started.elapsed()
+    }
+
     pub async fn close(self) {
         match self {
             Db::Pg(p) => p.close().await,
