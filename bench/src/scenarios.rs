@@ -715,6 +715,7 @@ type LoadRun = (load::Outcome, procfs::Usage, Vec<String>);
 /// Single grants through GraphQL: client `c` signs as `clients[c].0` and grants 1.00 to one of
 /// `clients[c].1` in turn. Afterwards the pools of `tenants` must be down by exactly the
 /// grants answered.
+#[allow(clippy::too_many_arguments)]
 async fn grants(
     api: &Api,
     target: &Target,
