@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --sqlite) sqlite=1 ;;
     --workers) workers=true ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
