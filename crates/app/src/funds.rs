@@ -40,6 +40,12 @@ where
     }
 }
 
+/// What the idempotency key of a single grant fingerprints (the grouped and the single path
+/// alike, so a replay is recognised whichever wrote the original).
+pub(crate) fn grant_request(employee: UserId, amount: Fen, expires_at: DateTime<Utc>, memo: &Option<String>) -> serde_json::Value {
+    serde_json::json!({ "employee": employee, "amount": amount, "expires_at": expires_at, "memo": memo })
+}
+
 /// The longest a grant may run before it expires.
 pub const GRANT_EXPIRY_DAYS_MAX: i64 = 5 * 366;
 pub const MEMO_LEN_MAX: usize = 200;
@@ -187,25 +193,13 @@ impl App {
         principal.require(Permission::GrantsCreate)?;
         let expires_at = line.expires_at.ok_or_else(|| AppError::validation("expiresAt", "an expiry is required"))?;
         let memo = clean_memo(line.memo.as_deref())?;
-        let request = serde_json::json!({
-            "employee": line.employee, "amount": line.amount, "expires_at": expires_at, "memo": memo,
-        });
+        let request = grant_request(line.employee, line.amount, expires_at, &memo);
         if let Some(answer) = self.replayed(principal.tenant, key, "grants.create", &request).await? {
             return Ok(answer);
         }
         self.check_expiry(expires_at, "expiresAt")?;
         self.check_grantees(principal, &[line.employee]).await?;
-        let (reply, _) = tokio::sync::oneshot::channel();
-        let job = crate::group::Job {
-            principal: principal.clone(),
-            employee: line.employee,
-            amount: line.amount,
-            expires_at,
-            memo,
-            key: key.clone(),
-            reply,
-        };
-        self.submit_grant(job).await
+        self.submit_grant(principal.clone(), line.employee, line.amount, expires_at, memo, key.clone()).await
     }
 
     /// One checked grant in a transaction of its own.
@@ -220,9 +214,7 @@ impl App {
     ) -> AppResult<GrantOutcome> {
         let now = self.now();
         let tx = self.tx(principal).await?;
-        let request = serde_json::json!({
-            "employee": employee, "amount": amount, "expires_at": expires_at, "memo": memo,
-        });
+        let request = grant_request(employee, amount, expires_at, &memo);
         let result = idempotent(&tx, principal.tenant, key, "grants.create", &request, now, async {
             let template = Template::Grant { employee, amount, expires_at };
             let recorded = engine::record(&*tx, principal.tenant, now, &template, &self.meta(principal, key, memo.clone())).await?;

@@ -27,25 +27,23 @@ use tokio::sync::oneshot;
 pub const GROUP_MAX: usize = 256;
 
 /// A checked single grant, waiting for its group.
-pub(crate) struct Job {
-    pub principal: Principal,
-    pub employee: UserId,
-    pub amount: Fen,
-    pub expires_at: DateTime<Utc>,
-    pub memo: Option<String>,
-    pub key: IdempotencyKey,
-    pub reply: oneshot::Sender<AppResult<GrantOutcome>>,
+struct Job {
+    principal: Principal,
+    employee: UserId,
+    amount: Fen,
+    expires_at: DateTime<Utc>,
+    memo: Option<String>,
+    key: IdempotencyKey,
+    reply: oneshot::Sender<AppResult<GrantOutcome>>,
 }
 
 impl Job {
     /// What the idempotency key fingerprints: the same as the single path.
-    pub fn request(&self) -> serde_json::Value {
-        serde_json::json!({
-            "employee": self.employee, "amount": self.amount, "expires_at": self.expires_at, "memo": self.memo,
-        })
+    fn request(&self) -> serde_json::Value {
+        crate::funds::grant_request(self.employee, self.amount, self.expires_at, &self.memo)
     }
 
-    pub fn audit_target(&self) -> String {
+    fn audit_target(&self) -> String {
         format!("user:{} amount:{}", self.employee, self.amount)
     }
 }
@@ -107,10 +105,18 @@ impl Drop for RunningGuard<'_> {
 
 impl App {
     /// Queues a checked grant for its tenant's next group and waits for its answer.
-    pub(crate) async fn submit_grant(&self, job: Job) -> AppResult<GrantOutcome> {
-        let tenant = job.principal.tenant;
+    pub(crate) async fn submit_grant(
+        &self,
+        principal: Principal,
+        employee: UserId,
+        amount: Fen,
+        expires_at: DateTime<Utc>,
+        memo: Option<String>,
+        key: IdempotencyKey,
+    ) -> AppResult<GrantOutcome> {
+        let tenant = principal.tenant;
         let (reply, answer) = oneshot::channel();
-        let job = Job { reply, ..job };
+        let job = Job { principal, employee, amount, expires_at, memo, key, reply };
         let start = {
             let mut queues = self.grants.lock();
             let queue = queues.entry(tenant).or_default();
